@@ -1,0 +1,183 @@
+"""What one sentence says: who is named and in what role, which places, attacks and targets."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from claims.lexicon import Lexicon, Place
+
+_TOKEN = re.compile(r"[\w\u2019'.-]+|[,;:()\u2014\u2013]")
+_LOCATIVE = {
+    "on",
+    "in",
+    "at",
+    "against",
+    "into",
+    "inside",
+    "across",
+    "over",
+    "from",
+    "toward",
+    "towards",
+    "near",
+    "to",
+    "of",
+    "for",
+    "with",
+    "within",
+    "throughout",
+    "beyond",
+}
+_CLAUSE = {
+    ",",
+    ";",
+    ":",
+    "(",
+    ")",
+    "\u2014",
+    "\u2013",
+    "but",
+    "while",
+    "whereas",
+    "although",
+    "after",
+    "before",
+    "despite",
+    "as",
+    "when",
+    "since",
+    "hours",
+    "days",
+}
+
+
+@dataclass(frozen=True)
+class PartyMention:
+    start: int
+    end: int
+    party: str
+    role: str  # weapon | speaker | agent | by | owner | location
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    start: int
+    end: int
+    place: Place
+
+
+@dataclass
+class Sentence:
+    """Offsets are relative to the sentence; `offset` places it in the article text."""
+
+    text: str
+    offset: int
+    tokens: list[tuple[int, int, str]] = field(default_factory=list)
+    parties: list[PartyMention] = field(default_factory=list)
+    places: list[PlaceMention] = field(default_factory=list)
+    attacks: list[tuple[int, int]] = field(default_factory=list)  # not negated or halted
+    targets: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    speakers: set[str] = field(default_factory=set)
+
+    def token_index(self, position: int) -> int:
+        for index, (start, _end, _text) in enumerate(self.tokens):
+            if start >= position:
+                return index
+        return len(self.tokens)
+
+    def tokens_before(self, position: int, count: int) -> list[str]:
+        """Up to `count` lower-cased tokens before `position`, stopping at a clause break."""
+        index = self.token_index(position)
+        out: list[str] = []
+        for _s, _e, text in reversed(self.tokens[max(0, index - count) : index]):
+            if text in _CLAUSE:
+                break
+            out.append(text)
+        return out[::-1]
+
+    def window_before(self, position: int, count: int) -> str:
+        return " ".join(self.tokens_before(position, count))
+
+
+def analyse(lex: Lexicon, text: str, offset: int) -> Sentence:
+    sentence = Sentence(text=text, offset=offset)
+    sentence.tokens = [
+        (m.start(), m.end(), m.group().lower().rstrip(".")) for m in _TOKEN.finditer(text)
+    ]
+    sentence.places = _non_overlapping(
+        PlaceMention(m.start(), m.end(), lex.place_of(m.group())) for m in lex.place.finditer(text)
+    )
+    place_spans = [(p.start, p.end) for p in sentence.places]
+    for name, pattern in lex.targets.items():
+        sentence.targets[name] = [(m.start(), m.end()) for m in pattern.finditer(text)]
+    raw_parties = []
+    for party, pattern in lex.parties.items():
+        for m in pattern.finditer(text):
+            if any(
+                s <= m.start() and m.end() <= e and (e - s) > (m.end() - m.start())
+                for s, e in place_spans
+            ):
+                continue  # "Russian-held Zaporizhzhia" is a place, not the Russian side
+            raw_parties.append((m.start(), m.end(), party))
+    for start, end, party in sorted(_dedupe(raw_parties)):
+        sentence.parties.append(PartyMention(start, end, party, _role(lex, sentence, start, end)))
+    sentence.speakers = {p.party for p in sentence.parties if p.role == "speaker"}
+    sentence.attacks = [
+        (m.start(), m.end())
+        for m in lex.attack.finditer(text)
+        if not blocked(lex, sentence, m.start())
+    ]
+    return sentence
+
+
+def blocked(lex: Lexicon, sentence: Sentence, position: int) -> bool:
+    """True when a word just before `position` denies, negates or halts it ("no strikes",
+    "agreed to halt attacks", "denied striking") unless that word is itself being violated
+    ("violated the moratorium by striking")."""
+    before = sentence.window_before(position, 5)
+    matches = list(lex.no_event.finditer(before))
+    if not matches:
+        return False
+    return not lex.violation.search(before[: matches[-1].start()])
+
+
+def _dedupe(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    kept: list[tuple[int, int, str]] = []
+    for span in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
+        if kept and span[0] < kept[-1][1]:
+            continue
+        kept.append(span)
+    return kept
+
+
+def _non_overlapping(mentions: object) -> list[PlaceMention]:
+    kept: list[PlaceMention] = []
+    for mention in sorted(mentions, key=lambda m: (m.start, -(m.end - m.start))):  # type: ignore[attr-defined]
+        if kept and mention.start < kept[-1].end:
+            continue
+        kept.append(mention)
+    return kept
+
+
+def _role(lex: Lexicon, sentence: Sentence, start: int, end: int) -> str:
+    """How a party is named: as the one who speaks, who attacks, whose property, or where."""
+    previous = sentence.tokens_before(start, 2)
+    if previous[-2:] == ["according", "to"]:
+        return "speaker"
+    after = sentence.text[end : end + 80]
+    if lex.weapon_ahead.match(after):
+        return "by" if previous[-1:] == ["by"] else "weapon"
+    following = " ".join(
+        t for _s, _e, t in sentence.tokens[sentence.token_index(end) :][:6] if t != ","
+    )
+    speech = lex.speech.search(following)
+    if speech and not lex.attack.search(following[: speech.start()]):
+        return "speaker"
+    if previous[-1:] == ["by"]:
+        return "by"
+    if previous and previous[-1] in _LOCATIVE:
+        return "location"
+    if lex.target_ahead.match(after):
+        return "owner"
+    return "agent"

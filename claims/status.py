@@ -1,0 +1,209 @@
+"""Claim status at an as-of time: a pure function of (claim, evidence, reviews, as-of).
+
+Commitments: unconfirmed -> confirmed | contradicted | breached-alleged | breached-corroborated,
+and once the window closes: held (no breaches) or expired (with breaches).
+Terms and facts: unverified, confirmed, contradicted, disputed (both, from different outlets).
+Forecasts: unverified, confirmed, contradicted (whichever has more independent sources).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from truce.records import Claim, ClaimStatus, Evidence, Incident, Review, Story
+
+# Outlets whose report can corroborate an incident on their own standing.
+CORROBORATING_TIERS = {"wire", "major", "national"}
+
+
+def counted(
+    evidence: Iterable[Evidence], reviews: Iterable[Review], as_of: datetime
+) -> list[Evidence]:
+    """Evidence known at `as_of` that an analyst has not rejected."""
+    rejected = {r.evidence_id for r in reviews if r.decision == "reject"}
+    stamp = as_of.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return [e for e in evidence if e.id not in rejected and (e.seen or e.published) <= stamp]
+
+
+def _sources(items: Iterable[Evidence]) -> set[str]:
+    """Independent sources: one per wire-story cluster, else one per outlet."""
+    return {e.cluster or e.outlet for e in items}
+
+
+def group_incidents(story: Story, evidence: Iterable[Evidence]) -> list[Incident]:
+    """Group breach evidence about the same event: same claim, event day within one day, and
+    the same place (or the same target class when a report names no place)."""
+    incidents: list[list[Evidence]] = []
+    breaches = sorted(
+        (e for e in evidence if e.stance == "breach" and e.event_date),
+        key=lambda e: (e.claim_id, e.event_date or "", e.id),
+    )
+    for item in breaches:
+        day = date.fromisoformat(item.event_date or "")
+        for group in incidents:
+            head = group[0]
+            if head.claim_id != item.claim_id:
+                continue
+            if abs((date.fromisoformat(head.event_date or "") - day).days) > 1:
+                continue
+            same_place = head.region and item.region and head.region == item.region
+            no_place = not (head.region and item.region) and head.target == item.target
+            if same_place or no_place:
+                group.append(item)
+                break
+        else:
+            incidents.append([item])
+    return [_incident(story, group) for group in incidents]
+
+
+def _incident(story: Story, group: list[Evidence]) -> Incident:
+    head = group[0]
+    claim = story.claim(head.claim_id)
+    accused = claim.party
+    outlets = tuple(sorted({e.outlet for e in group}))
+    sources = _sources(group)
+    independent = _sources(
+        e
+        for e in group
+        if e.tier in CORROBORATING_TIERS and e.affiliation not in (_victims(story, accused))
+    )
+    admitted = any(not e.alleged and e.tier != "social" for e in group)
+    corroborated = len(independent) >= 2 or admitted
+    key = f"{head.claim_id}|{head.event_date}|{head.region or head.target}"
+    return Incident(
+        id=hashlib.sha256(key.encode()).hexdigest()[:12],
+        claim_id=head.claim_id,
+        event_date=head.event_date or "",
+        place=next((e.place for e in group if e.place), None),
+        target=head.target,
+        accused=accused,
+        evidence_ids=tuple(e.id for e in group),
+        outlets=outlets,
+        sources=len(sources),
+        corroborated=corroborated,
+    )
+
+
+def _victims(story: Story, accused: str | None) -> set[str | None]:
+    """State media of the accusing side never corroborate an accusation on their own."""
+    return {p.id for p in story.parties if p.id != accused and p.territory}
+
+
+def claim_statuses(
+    story: Story, evidence: Iterable[Evidence], reviews: Iterable[Review], as_of: datetime
+) -> tuple[list[ClaimStatus], list[Incident]]:
+    """Every claim's status at `as_of`, and the breach incidents known then."""
+    known = counted(evidence, reviews, as_of)
+    incidents = group_incidents(story, known)
+    stamp = as_of.strftime("%Y-%m-%dT%H:%M:%SZ")
+    statuses = [
+        _status(
+            story,
+            claim,
+            [e for e in known if e.claim_id == claim.id],
+            [i for i in incidents if i.claim_id == claim.id],
+            as_of,
+            stamp,
+        )
+        for claim in story.claims
+    ]
+    return statuses, incidents
+
+
+def _status(
+    story: Story,
+    claim: Claim,
+    items: list[Evidence],
+    incidents: list[Incident],
+    as_of: datetime,
+    stamp: str,
+) -> ClaimStatus:
+    confirms = [e for e in items if e.stance == "confirms"]
+    contradicts = [e for e in items if e.stance == "contradicts"]
+    alleged = [i for i in incidents if not i.corroborated]
+    corroborated = [i for i in incidents if i.corroborated]
+
+    def result(status: str, reason: str, basis: list[Evidence]) -> ClaimStatus:
+        return ClaimStatus(
+            claim_id=claim.id,
+            kind=claim.kind,
+            status=status,
+            as_of=stamp,
+            reason=reason,
+            evidence_ids=tuple(e.id for e in basis),
+            evidence_count=len(items),
+            incidents_alleged=len(alleged),
+            incidents_corroborated=len(corroborated),
+        )
+
+    def outlets(basis: list[Evidence]) -> str:
+        names = sorted({e.outlet for e in basis})
+        return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+    if claim.kind == "commitment":
+        window = story.window
+        today = as_of.date()
+        if incidents:
+            latest = max(incidents, key=lambda i: (i.event_date, i.sources))
+            basis = [e for e in items if e.id in latest.evidence_ids]
+            count = f"{len(incidents)} breach incident{'s' if len(incidents) != 1 else ''}"
+            described = (
+                f"{latest.sources} source{'s' if latest.sources != 1 else ''} "
+                f"({', '.join(latest.outlets[:3])}) report "
+                f"a strike on {latest.target or 'a protected target'}"
+                f"{' in ' + latest.place if latest.place else ''} on {latest.event_date}"
+            )
+            if today >= window.end:
+                return result(
+                    "expired",
+                    f"window closed {window.end} with {count} "
+                    f"({len(corroborated)} corroborated); latest: {described}",
+                    basis,
+                )
+            state = "breached-corroborated" if corroborated else "breached-alleged"
+            return result(state, f"{count}; latest: {described}", basis)
+        if today >= window.end and (confirms or not contradicts):
+            return result(
+                "held", f"window closed {window.end} with no breach reported", confirms
+            )
+        if contradicts and len(_sources(contradicts)) >= len(_sources(confirms)):
+            return result(
+                "contradicted", f'{outlets(contradicts)}: "{contradicts[-1].quote}"', contradicts
+            )
+        if confirms:
+            return result("confirmed", f'{outlets(confirms)}: "{confirms[-1].quote}"', confirms)
+        return result("unconfirmed", "no evidence yet", [])
+
+    if claim.kind == "forecast":
+        yes, no = len(_sources(confirms)), len(_sources(contradicts))
+        if yes > no:
+            return result(
+                "confirmed",
+                f'{yes} sources, e.g. {outlets(confirms[-1:])}: "{confirms[-1].quote}"',
+                confirms,
+            )
+        if no > yes:
+            return result(
+                "contradicted",
+                f'{no} sources, e.g. {outlets(contradicts[-1:])}: "{contradicts[-1].quote}"',
+                contradicts,
+            )
+        return result("unverified", "no evidence yet" if not items else "evidence is split", items)
+
+    # terms and facts
+    if confirms and contradicts:
+        return result(
+            "disputed",
+            f"confirmed by {outlets(confirms)}; contradicted by "
+            f'{outlets(contradicts)}: "{contradicts[-1].quote}"',
+            confirms + contradicts,
+        )
+    if confirms:
+        return result("confirmed", f'{outlets(confirms)}: "{confirms[-1].quote}"', confirms)
+    if contradicts:
+        return result(
+            "contradicted", f'{outlets(contradicts)}: "{contradicts[-1].quote}"', contradicts
+        )
+    return result("unverified", "no evidence yet", [])

@@ -1,0 +1,143 @@
+"""Sentences and event dates: the two text chores the engine needs before any rule runs."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+# A sentence ends at . ! ? (optionally followed by a closing quote or bracket) and a space
+# before an upper-case letter, digit or opening quote, unless the word is a known abbreviation.
+_END = re.compile(
+    r"""(?<=[.!?])["'\u201d\u2019)\]]*\s+(?=["'\u201c\u2018(\[]?[A-Z0-9\u0400-\u04ff])"""
+)
+_ABBREVIATIONS = {
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "gen",
+    "lt",
+    "col",
+    "maj",
+    "capt",
+    "sgt",
+    "st",
+    "jr",
+    "sr",
+    "prof",
+    "u.s",
+    "u.k",
+    "u.n",
+    "e.u",
+    "no",
+    "vs",
+    "etc",
+    "inc",
+    "ltd",
+    "co",
+    "corp",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "approx",
+    "est",
+    "govt",
+    "rep",
+    "sen",
+    "gov",
+    "adm",
+    "a.m",
+    "p.m",
+    "i.e",
+    "e.g",
+    "mt",
+    "ft",
+}
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the sentences in `text`; line breaks always end a sentence."""
+    spans: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text):
+        start = line.start()
+        for boundary in _END.finditer(text, line.start(), line.end()):
+            before = text[start : boundary.start()].rstrip("\"'\u201d\u2019)]")
+            word = before.rsplit(None, 1)[-1].lower().rstrip(".") if before.strip() else ""
+            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                continue
+            spans.append((start, boundary.start()))
+            start = boundary.end()
+        spans.append((start, line.end()))
+    return [
+        (s, e)
+        for s, e in ((s, e - (len(text[s:e]) - len(text[s:e].rstrip()))) for s, e in spans)
+        if e > s
+    ]
+
+
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        1,
+    )
+}
+_MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|december)"
+_EXPLICIT = re.compile(
+    rf"\b(?:{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?|(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH})\b",
+    re.IGNORECASE,
+)
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_WEEKDAY = re.compile(
+    r"\b(?:on|late|early|overnight|last|since|night of|evening of|morning of)\s+"
+    r"(?:on\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+    re.IGNORECASE,
+)
+_YESTERDAY = re.compile(r"\b(yesterday|last night|the previous day|a day earlier)\b", re.IGNORECASE)
+
+
+def event_date(sentence: str, published: date) -> date:
+    """The day an event in `sentence` happened: an explicit date, a weekday ("on Tuesday"),
+    "yesterday", else the publication day. Never later than publication."""
+    explicit = _EXPLICIT.search(sentence)
+    if explicit:
+        month_name = explicit.group(1) or explicit.group(4)
+        day_number = int(explicit.group(2) or explicit.group(3))
+        try:
+            candidate = date(published.year, _MONTHS[month_name.lower()], day_number)
+        except ValueError:
+            candidate = None
+        if candidate is not None:
+            if candidate > published:  # "December 30" read in January
+                candidate = candidate.replace(year=candidate.year - 1)
+            if (published - candidate).days <= 60:
+                return candidate
+    weekday = _WEEKDAY.search(sentence)
+    if weekday:
+        target = _WEEKDAYS.index(weekday.group(1).lower())
+        return published - timedelta(days=(published.weekday() - target) % 7)
+    if _YESTERDAY.search(sentence):
+        return published - timedelta(days=1)
+    return published

@@ -1,0 +1,149 @@
+"""The schema, as numbered migrations. Opening a database migrates it forward."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("truce")
+
+TABLES = """
+CREATE TABLE feeds (
+    id TEXT PRIMARY KEY, url TEXT NOT NULL, outlet TEXT NOT NULL, tier TEXT NOT NULL,
+    affiliation TEXT, title TEXT, etag TEXT, modified TEXT, last_fetched TEXT,
+    last_success TEXT, last_error TEXT, consecutive_failures INTEGER NOT NULL DEFAULT 0,
+    next_fetch TEXT, disabled_reason TEXT
+);
+CREATE TABLE fetches (
+    feed_id TEXT NOT NULL REFERENCES feeds(id), fetched_at TEXT NOT NULL, run_id TEXT,
+    ok INTEGER NOT NULL, http_status INTEGER, entries INTEGER NOT NULL DEFAULT 0,
+    new_articles INTEGER NOT NULL DEFAULT 0, updated_articles INTEGER NOT NULL DEFAULT 0,
+    error TEXT, bozo TEXT, etag TEXT, modified TEXT,
+    PRIMARY KEY (feed_id, fetched_at)
+);
+CREATE TABLE articles (
+    id TEXT PRIMARY KEY, feed_id TEXT NOT NULL REFERENCES feeds(id), outlet TEXT NOT NULL,
+    url TEXT, title TEXT NOT NULL, summary TEXT NOT NULL, text TEXT NOT NULL DEFAULT '',
+    published TEXT NOT NULL, dated INTEGER NOT NULL, fetched TEXT NOT NULL, updated TEXT NOT NULL,
+    content_hash TEXT NOT NULL, cluster TEXT NOT NULL, revision INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX articles_published ON articles(published);
+CREATE INDEX articles_cluster ON articles(cluster);
+CREATE TABLE assessments (
+    article_id TEXT PRIMARY KEY REFERENCES articles(id), story TEXT NOT NULL,
+    revision INTEGER NOT NULL, engine TEXT NOT NULL, assessed_at TEXT NOT NULL
+);
+CREATE TABLE claims (
+    id TEXT PRIMARY KEY, story TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL,
+    sources TEXT NOT NULL, party TEXT, window_start TEXT, window_end TEXT
+);
+CREATE TABLE mentions (
+    article_id TEXT NOT NULL REFERENCES articles(id), claim_id TEXT NOT NULL REFERENCES claims(id),
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, sentence TEXT NOT NULL,
+    PRIMARY KEY (article_id, claim_id, start)
+);
+CREATE TABLE evidence (
+    id TEXT PRIMARY KEY, article_id TEXT NOT NULL REFERENCES articles(id),
+    claim_id TEXT NOT NULL REFERENCES claims(id), stance TEXT NOT NULL, alleged INTEGER NOT NULL,
+    quote TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, event_date TEXT,
+    actor TEXT, target TEXT, place TEXT, region TEXT, confidence REAL NOT NULL, rule TEXT NOT NULL
+);
+CREATE INDEX evidence_claim ON evidence(claim_id, stance);
+CREATE INDEX evidence_article ON evidence(article_id);
+CREATE TABLE incidents (
+    id TEXT PRIMARY KEY, claim_id TEXT NOT NULL REFERENCES claims(id), event_date TEXT NOT NULL,
+    place TEXT, target TEXT, accused TEXT, evidence_ids TEXT NOT NULL, outlets TEXT NOT NULL,
+    sources INTEGER NOT NULL, corroborated INTEGER NOT NULL, first_seen TEXT NOT NULL
+);
+CREATE TABLE reviews (
+    evidence_id TEXT PRIMARY KEY, decision TEXT NOT NULL CHECK (decision IN ('accept', 'reject')),
+    note TEXT NOT NULL DEFAULT '', reviewed_at TEXT NOT NULL
+);
+CREATE TABLE claim_status (
+    claim_id TEXT PRIMARY KEY REFERENCES claims(id), kind TEXT NOT NULL, status TEXT NOT NULL,
+    since TEXT NOT NULL, as_of TEXT NOT NULL, reason TEXT NOT NULL, evidence_ids TEXT NOT NULL,
+    evidence_count INTEGER NOT NULL, incidents_alleged INTEGER NOT NULL,
+    incidents_corroborated INTEGER NOT NULL
+);
+CREATE TABLE status_history (
+    claim_id TEXT NOT NULL REFERENCES claims(id), changed_at TEXT NOT NULL, status TEXT NOT NULL,
+    previous TEXT, reason TEXT NOT NULL, evidence_ids TEXT NOT NULL,
+    PRIMARY KEY (claim_id, changed_at)
+);
+CREATE TABLE digests (
+    story TEXT NOT NULL, date TEXT NOT NULL, path TEXT NOT NULL, markdown TEXT NOT NULL,
+    headline TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (story, date)
+);
+CREATE TABLE runs (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, story TEXT, started TEXT NOT NULL, finished TEXT,
+    as_of TEXT NOT NULL, feeds_ok INTEGER NOT NULL DEFAULT 0, feeds_failed INTEGER NOT NULL DEFAULT 0,
+    new_articles INTEGER NOT NULL DEFAULT 0, new_evidence INTEGER NOT NULL DEFAULT 0,
+    status_changes INTEGER NOT NULL DEFAULT 0, error TEXT
+)
+"""
+
+VIEWS = {
+    # One row per claim: the verdict now, why, and since when.
+    "current_status": """
+        SELECT c.story, c.id AS claim_id, c.kind, c.text, s.status, s.since, s.as_of, s.reason,
+               s.evidence_count, s.incidents_alleged, s.incidents_corroborated
+        FROM claims c LEFT JOIN claim_status s ON s.claim_id = c.id
+    """,
+    # Every evidence row with its article, outlet and review.
+    "evidence_detail": """
+        SELECT e.id AS evidence_id, e.claim_id, e.stance, e.alleged, e.event_date, e.actor,
+               e.target, e.place, e.region, e.confidence, e.rule, e.quote,
+               a.id AS article_id, a.url AS article_url, a.title, a.outlet, a.published,
+               a.fetched AS seen, a.cluster, r.decision AS review, r.note AS review_note
+        FROM evidence e JOIN articles a ON a.id = e.article_id
+        LEFT JOIN reviews r ON r.evidence_id = e.id
+    """,
+    # Incidents with how many sources report them.
+    "incident_sources": """
+        SELECT id AS incident_id, claim_id, event_date, place, target, accused, sources,
+               CASE WHEN corroborated THEN 'corroborated' ELSE 'alleged' END AS standing,
+               outlets, evidence_ids, first_seen
+        FROM incidents
+    """,
+    # Feed health: last fetch, failures, articles stored.
+    "feed_health": """
+        SELECT f.id AS feed_id, f.outlet, f.tier, f.url, f.last_success, f.last_error,
+               f.consecutive_failures, f.disabled_reason,
+               (SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id) AS articles
+        FROM feeds f
+    """,
+    # Articles and evidence per publication day.
+    "daily_counts": """
+        SELECT substr(a.published, 1, 10) AS day, COUNT(DISTINCT a.id) AS articles,
+               COUNT(e.id) AS evidence,
+               SUM(CASE WHEN e.stance = 'breach' THEN 1 ELSE 0 END) AS breach_evidence
+        FROM articles a LEFT JOIN evidence e ON e.article_id = a.id
+        GROUP BY day
+    """,
+}
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+@migrations()
+def m001_tables(db: Database) -> None:
+    for statement in _statements(TABLES):
+        db.execute(statement)
+    db["articles"].enable_fts(["title", "summary", "text"], create_triggers=True)
+
+
+@migrations()
+def m002_views(db: Database) -> None:
+    for name, sql in VIEWS.items():
+        db.create_view(name, sql.strip(), replace=True)
+
+
+def schema_version(db: Database) -> int:
+    """How many migrations this database has applied."""
+    return len(migrations.applied(db))
+
+
+def latest_version() -> int:
+    return len(migrations._migrations)

@@ -1,0 +1,446 @@
+"""Read and write Truce Watch records. Every write is idempotent (stable primary keys)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from db.schema import migrations
+from truce.errors import InputError, StorageError
+from truce.records import (
+    Article,
+    ClaimStatus,
+    Entry,
+    Evidence,
+    Feed,
+    Incident,
+    Review,
+    Story,
+    to_row,
+)
+
+
+@contextmanager
+def storage_errors(path: str = "") -> Iterator[None]:
+    """Turn sqlite3 errors into StorageError at the storage edge."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        where = f" ({path})" if path else ""
+        raise StorageError(f"database error{where}: {exc}") from exc
+
+
+def open_db(path: str | Path) -> Database:
+    """Open (creating if needed) and migrate a Truce Watch database."""
+    path = Path(path)
+    if path.exists() and path.is_dir():
+        raise StorageError(f"database path is a directory: {path}")
+    if not path.parent.exists():
+        raise StorageError(f"folder does not exist: {path.parent}")
+    with storage_errors(str(path)):
+        conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        db = Database(conn)
+        try:
+            db.execute("PRAGMA busy_timeout = 30000")
+            db.enable_wal()
+            db.execute("PRAGMA foreign_keys = ON")
+            migrations.apply(db)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StorageError(f"not a Truce Watch database ({path}): {exc}") from exc
+    return db
+
+
+def _json(values: Iterable[str]) -> str:
+    return json.dumps(list(values))
+
+
+# Feeds and fetches ---------------------------------------------------------------------------
+
+
+def save_feed(db: Database, feed: Feed) -> None:
+    """Insert or refresh a feed's configuration, keeping its health columns."""
+    with storage_errors():
+        db.execute(
+            """INSERT INTO feeds (id, url, outlet, tier, affiliation) VALUES (?, ?, ?, ?, ?)
+               ON CONFLICT(id) DO UPDATE SET url = excluded.url, outlet = excluded.outlet,
+               tier = excluded.tier, affiliation = excluded.affiliation""",
+            [feed.id, feed.url, feed.outlet, feed.tier, feed.affiliation],
+        )
+
+
+def feed_state(db: Database, feed_id: str) -> dict[str, Any]:
+    rows = list(db.query("SELECT * FROM feeds WHERE id = ?", [feed_id]))
+    return rows[0] if rows else {}
+
+
+def record_failure(db: Database, feed_id: str, fetched_at: str, error: str, run_id: str) -> None:
+    with storage_errors(), db.atomic():
+        db.execute(
+            """UPDATE feeds SET last_fetched = ?, last_error = ?,
+               consecutive_failures = consecutive_failures + 1 WHERE id = ?""",
+            [fetched_at, error, feed_id],
+        )
+        db["fetches"].upsert(
+            {
+                "feed_id": feed_id,
+                "fetched_at": fetched_at,
+                "run_id": run_id,
+                "ok": 0,
+                "error": error,
+            },
+            pk=("feed_id", "fetched_at"),
+        )
+
+
+def save_entries(
+    db: Database,
+    feed: Feed,
+    entries: Iterable[Entry],
+    fetched_at: str,
+    run_id: str,
+    *,
+    http_status: int | None = None,
+    etag: str | None = None,
+    modified: str | None = None,
+    bozo: str | None = None,
+    title: str = "",
+) -> tuple[int, int]:
+    """Store one feed's entries in one transaction. Returns (new, updated) article counts.
+    An entry seen again with different content is updated and its revision bumped."""
+    new = updated = count = 0
+    with storage_errors(), db.atomic():
+        for entry in entries:
+            count += 1
+            existing = list(
+                db.query("SELECT content_hash, revision FROM articles WHERE id = ?", [entry.id])
+            )
+            row = {
+                "id": entry.id,
+                "feed_id": feed.id,
+                "outlet": feed.outlet,
+                "url": entry.url,
+                "title": entry.title,
+                "summary": entry.summary,
+                "published": entry.published,
+                "dated": int(entry.dated),
+                "updated": fetched_at,
+                "content_hash": entry.content_hash,
+                "cluster": cluster_of(db, entry),
+            }
+            if not existing:
+                db["articles"].insert({**row, "fetched": fetched_at, "revision": 1, "text": ""})
+                new += 1
+            elif existing[0]["content_hash"] != entry.content_hash:
+                db["articles"].update(entry.id, {**row, "revision": existing[0]["revision"] + 1})
+                updated += 1
+        db.execute(
+            """UPDATE feeds SET last_fetched = ?, last_success = ?, last_error = NULL,
+               consecutive_failures = 0, etag = coalesce(?, etag), modified = coalesce(?, modified),
+               title = CASE WHEN ? != '' THEN ? ELSE title END WHERE id = ?""",
+            [fetched_at, fetched_at, etag, modified, title, title, feed.id],
+        )
+        db["fetches"].upsert(
+            {
+                "feed_id": feed.id,
+                "fetched_at": fetched_at,
+                "run_id": run_id,
+                "ok": 1,
+                "http_status": http_status,
+                "entries": count,
+                "new_articles": new,
+                "updated_articles": updated,
+                "bozo": bozo,
+                "etag": etag,
+                "modified": modified,
+            },
+            pk=("feed_id", "fetched_at"),
+        )
+    return new, updated
+
+
+def cluster_of(db: Database, entry: Entry) -> str:
+    """Copies of one story (same URL or same words) in several feeds share one cluster."""
+    if entry.url:
+        rows = list(
+            db.query(
+                "SELECT cluster FROM articles WHERE url = ? AND id != ? LIMIT 1",
+                [entry.url, entry.id],
+            )
+        )
+        if rows:
+            return str(rows[0]["cluster"])
+    return entry.story_key
+
+
+# Articles and evidence -----------------------------------------------------------------------
+
+_ARTICLE_SQL = """
+    SELECT a.id, a.feed_id, a.outlet, f.tier, f.affiliation, a.url, a.title, a.summary,
+           a.published, a.fetched AS seen, a.cluster, a.revision
+    FROM articles a JOIN feeds f ON f.id = a.feed_id
+"""
+
+
+def _article(row: dict[str, Any]) -> Article:
+    return Article(
+        id=row["id"],
+        feed_id=row["feed_id"],
+        outlet=row["outlet"],
+        tier=row["tier"],
+        affiliation=row["affiliation"],
+        url=row["url"] or "",
+        title=row["title"],
+        summary=row["summary"],
+        published=row["published"],
+        seen=row["seen"],
+        cluster=row["cluster"],
+    )
+
+
+def articles_to_assess(db: Database, story: str, engine: str) -> list[tuple[Article, int]]:
+    """Articles never assessed for this story, changed since, or assessed by another engine."""
+    sql = (
+        _ARTICLE_SQL
+        + """
+        LEFT JOIN assessments s ON s.article_id = a.id AND s.story = ?
+        WHERE s.article_id IS NULL OR s.revision < a.revision OR s.engine != ?
+        ORDER BY a.published, a.id
+    """
+    )
+    with storage_errors():
+        return [(_article(row), row["revision"]) for row in db.query(sql, [story, engine])]
+
+
+def save_claims(db: Database, story: Story) -> None:
+    with storage_errors():
+        db["claims"].upsert_all(
+            [
+                {
+                    "id": c.id,
+                    "story": story.id,
+                    "kind": c.kind,
+                    "text": c.text,
+                    "sources": ", ".join(c.sources),
+                    "party": c.party,
+                    "window_start": story.window.start.isoformat()
+                    if c.kind == "commitment"
+                    else None,
+                    "window_end": story.window.end.isoformat() if c.kind == "commitment" else None,
+                }
+                for c in story.claims
+            ],
+            pk="id",
+        )
+
+
+def save_assessment(
+    db: Database,
+    story: Story,
+    article: Article,
+    revision: int,
+    engine: str,
+    evidence: list[Evidence],
+    mentions: list[tuple[str, int, int, str]],
+    assessed_at: str,
+) -> None:
+    """Replace one article's evidence and mentions for this story's claims, atomically."""
+    claim_ids = [c.id for c in story.claims]
+    marks = ",".join("?" * len(claim_ids))
+    with storage_errors(), db.atomic():
+        db.execute(
+            f"DELETE FROM evidence WHERE article_id = ? AND claim_id IN ({marks})",
+            [article.id, *claim_ids],
+        )
+        db.execute(
+            f"DELETE FROM mentions WHERE article_id = ? AND claim_id IN ({marks})",
+            [article.id, *claim_ids],
+        )
+        if evidence:
+            db["evidence"].insert_all(
+                [
+                    {k: v for k, v in to_row(e).items() if k not in _ARTICLE_FIELDS}
+                    for e in evidence
+                ],
+                pk="id",
+            )
+        if mentions:
+            db["mentions"].insert_all(
+                [
+                    {
+                        "article_id": article.id,
+                        "claim_id": claim_id,
+                        "start": start,
+                        "end": end,
+                        "sentence": sentence,
+                    }
+                    for claim_id, start, end, sentence in mentions
+                ],
+                pk=("article_id", "claim_id", "start"),
+                ignore=True,
+            )
+        db["assessments"].upsert(
+            {
+                "article_id": article.id,
+                "story": story.id,
+                "revision": revision,
+                "engine": engine,
+                "assessed_at": assessed_at,
+            },
+            pk="article_id",
+        )
+
+
+_ARTICLE_FIELDS = ("outlet", "published", "seen", "cluster", "tier", "affiliation", "url")
+
+
+def load_evidence(db: Database, story: Story, known_by: str | None = None) -> list[Evidence]:
+    """Evidence for the story's claims with article context, optionally only what was known
+    (article first seen) by `known_by`."""
+    claim_ids = [c.id for c in story.claims]
+    sql = f"""
+        SELECT e.*, a.outlet, a.published, a.fetched AS seen, a.cluster, f.tier, f.affiliation,
+               a.url
+        FROM evidence e JOIN articles a ON a.id = e.article_id JOIN feeds f ON f.id = a.feed_id
+        WHERE e.claim_id IN ({",".join("?" * len(claim_ids))})
+        {"AND a.fetched <= ?" if known_by else ""}
+        ORDER BY a.published, e.id
+    """
+    params: list[Any] = [*claim_ids, *([known_by] if known_by else [])]
+    with storage_errors():
+        return [
+            Evidence(**{**row, "alleged": bool(row["alleged"])})  # type: ignore[arg-type]
+            for row in db.query(sql, params)
+        ]
+
+
+def load_reviews(db: Database, known_by: str | None = None) -> list[Review]:
+    sql = "SELECT * FROM reviews" + (" WHERE reviewed_at <= ?" if known_by else "")
+    with storage_errors():
+        return [Review(**row) for row in db.query(sql, [known_by] if known_by else [])]
+
+
+def save_review(db: Database, review: Review) -> None:
+    with storage_errors():
+        if not list(db.query("SELECT 1 FROM evidence WHERE id = ?", [review.evidence_id])):
+            raise InputError(f"no evidence with id {review.evidence_id!r}")
+        db["reviews"].upsert(to_row(review), pk="evidence_id")
+
+
+# Incidents, status, digests, runs --------------------------------------------------------------
+
+
+def save_incidents(db: Database, story: Story, incidents: list[Incident], seen: str) -> None:
+    """Replace the story's incidents with a freshly computed set (first_seen is kept)."""
+    claim_ids = [c.id for c in story.claims]
+    marks = ",".join("?" * len(claim_ids))
+    with storage_errors(), db.atomic():
+        first = {
+            r["id"]: r["first_seen"]
+            for r in db.query(
+                f"SELECT id, first_seen FROM incidents WHERE claim_id IN ({marks})", claim_ids
+            )
+        }
+        db.execute(f"DELETE FROM incidents WHERE claim_id IN ({marks})", claim_ids)
+        if incidents:
+            db["incidents"].insert_all(
+                [
+                    to_row(
+                        i,
+                        evidence_ids=_json(i.evidence_ids),
+                        outlets=", ".join(i.outlets),
+                        corroborated=int(i.corroborated),
+                        first_seen=first.get(i.id, seen),
+                    )
+                    for i in incidents
+                ],
+                pk="id",
+            )
+
+
+def last_status(db: Database, claim_id: str, before: str | None = None) -> dict[str, Any] | None:
+    sql = "SELECT * FROM status_history WHERE claim_id = ?"
+    params: list[Any] = [claim_id]
+    if before:
+        sql += " AND changed_at <= ?"
+        params.append(before)
+    rows = list(db.query(sql + " ORDER BY changed_at DESC LIMIT 1", params))
+    return rows[0] if rows else None
+
+
+def save_statuses(db: Database, statuses: list[ClaimStatus]) -> list[ClaimStatus]:
+    """Store current statuses; write a status_history row for each change. Returns the changes."""
+    changes = []
+    with storage_errors(), db.atomic():
+        for status in statuses:
+            previous = last_status(db, status.claim_id, before=status.as_of)
+            since = status.as_of
+            if previous is None or previous["status"] != status.status:
+                db["status_history"].upsert(
+                    {
+                        "claim_id": status.claim_id,
+                        "changed_at": status.as_of,
+                        "status": status.status,
+                        "previous": previous["status"] if previous else None,
+                        "reason": status.reason,
+                        "evidence_ids": _json(status.evidence_ids),
+                    },
+                    pk=("claim_id", "changed_at"),
+                )
+                changes.append(status)
+            else:
+                since = previous["changed_at"]
+            db["claim_status"].upsert(
+                to_row(status, since=since, evidence_ids=_json(status.evidence_ids)),
+                pk="claim_id",
+            )
+    return changes
+
+
+def history(db: Database, claim_id: str | None = None) -> list[dict[str, Any]]:
+    sql = "SELECT * FROM status_history"
+    params: list[Any] = []
+    if claim_id:
+        sql += " WHERE claim_id = ?"
+        params.append(claim_id)
+    return list(db.query(sql + " ORDER BY changed_at, claim_id", params))
+
+
+def save_digest(
+    db: Database, story: str, day: str, path: str, markdown: str, headline: str, created_at: str
+) -> None:
+    with storage_errors():
+        db["digests"].upsert(
+            {
+                "story": story,
+                "date": day,
+                "path": path,
+                "markdown": markdown,
+                "headline": headline,
+                "created_at": created_at,
+            },
+            pk=("story", "date"),
+        )
+
+
+def has_digest(db: Database, story: str, day: str) -> bool:
+    return bool(list(db.query("SELECT 1 FROM digests WHERE story = ? AND date = ?", [story, day])))
+
+
+def start_run(db: Database, run_id: str, kind: str, story: str, started: str, as_of: str) -> None:
+    with storage_errors():
+        db["runs"].upsert(
+            {"id": run_id, "kind": kind, "story": story, "started": started, "as_of": as_of},
+            pk="id",
+        )
+
+
+def finish_run(db: Database, run_id: str, finished: str, **counts: Any) -> None:
+    with storage_errors():
+        db["runs"].update(run_id, {"finished": finished, **counts})

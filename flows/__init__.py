@@ -1,0 +1,1 @@
+"""Orchestration: Prefect flows over plain steps (flows.steps holds the Prefect-free logic)."""

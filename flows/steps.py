@@ -1,0 +1,209 @@
+"""The pipeline's steps as plain functions: feeds -> parsers -> db -> claim engine -> db -> reports.
+
+No Prefect here, so every step runs and tests on its own; flows/ wrap them as tasks.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlite_utils import Database
+
+from claims.engine import Engine
+from claims.status import claim_statuses
+from db import store
+from parsers import fetch_feed, parse_feed
+from parsers.feed import ParsedFeed
+from parsers.fetch import FetchResult
+from reports import Digest, DigestInput, FeedHealth, render_digest
+from truce.clock import iso
+from truce.config import load_lexicon, load_story
+from truce.errors import FeedError
+from truce.records import ClaimStatus, Feed, Story
+
+DIGEST_HOUR = 7  # local time in the story's timezone: yesterday's digest is due from then
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A fetch and its parse, before storage. `error` is set when the feed failed."""
+
+    feed: Feed
+    result: FetchResult | None = None
+    parsed: ParsedFeed | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class FeedOutcome:
+    feed_id: str
+    outlet: str
+    ok: bool
+    entries: int = 0
+    new: int = 0
+    updated: int = 0
+    error: str | None = None
+
+
+@functools.lru_cache(maxsize=8)
+def story_and_engine(story_name: str) -> tuple[Story, Engine]:
+    """Load a story and build its engine once per process."""
+    story = load_story(story_name)
+    lexicon, gazetteer = load_lexicon(story_name)
+    return story, Engine(story, lexicon, gazetteer)
+
+
+def fetch_and_parse(feed: Feed, etag: str | None, modified: str | None, now: datetime) -> Fetched:
+    """Fetch and parse one feed. Raises FeedError only for transient failures (so a caller can
+    retry them); permanent failures come back as `error`."""
+    try:
+        result = fetch_feed(feed.url, etag, modified)
+        if result.not_modified or result.content is None:
+            return Fetched(feed, result)
+        return Fetched(feed, result, parse_feed(result.content, result.headers, feed, now))
+    except FeedError as exc:
+        if exc.transient:
+            raise
+        return Fetched(feed, error=str(exc))
+
+
+def store_fetched(db: Database, fetched: Fetched, now: datetime, run_id: str) -> FeedOutcome:
+    """Write one feed's outcome in its own transaction."""
+    feed = fetched.feed
+    stamp = iso(now)
+    if fetched.error or fetched.result is None:
+        error = fetched.error or "no response"
+        store.record_failure(db, feed.id, stamp, error, run_id)
+        return FeedOutcome(feed.id, feed.outlet, ok=False, error=error)
+    parsed = fetched.parsed
+    new, updated = store.save_entries(
+        db,
+        feed,
+        parsed.entries if parsed else (),
+        stamp,
+        run_id,
+        http_status=fetched.result.status,
+        etag=fetched.result.etag,
+        modified=fetched.result.modified,
+        bozo=parsed.bozo if parsed else None,
+        title=parsed.title if parsed else "",
+    )
+    entries = len(parsed.entries) if parsed else 0
+    return FeedOutcome(feed.id, feed.outlet, ok=True, entries=entries, new=new, updated=updated)
+
+
+def ingest_feed(db: Database, feed: Feed, now: datetime, run_id: str) -> FeedOutcome:
+    """Fetch, parse and store one feed; any failure is recorded, never raised."""
+    store.save_feed(db, feed)
+    state = store.feed_state(db, feed.id)
+    try:
+        fetched = fetch_and_parse(feed, state.get("etag"), state.get("modified"), now)
+    except FeedError as exc:
+        fetched = Fetched(feed, error=str(exc))
+    return store_fetched(db, fetched, now, run_id)
+
+
+def assess_new(db: Database, story: Story, engine: Engine, now: datetime) -> int:
+    """Run the claim engine over every article not yet assessed at its current revision.
+    Returns the number of evidence rows written."""
+    store.save_claims(db, story)
+    written = 0
+    for article, revision in store.articles_to_assess(db, story.id, engine.version):
+        assessment = engine.assess(article)
+        store.save_assessment(
+            db,
+            story,
+            article,
+            revision,
+            engine.version,
+            list(assessment.evidence),
+            list(assessment.mentions),
+            iso(now),
+        )
+        written += len(assessment.evidence)
+    return written
+
+
+def update_status(db: Database, story: Story, now: datetime) -> list[ClaimStatus]:
+    """Recompute incidents and every claim's status as of `now`; returns the changes."""
+    store.save_claims(db, story)
+    evidence = store.load_evidence(db, story, known_by=iso(now))
+    reviews = store.load_reviews(db, known_by=iso(now))
+    statuses, incidents = claim_statuses(story, evidence, reviews, now)
+    store.save_incidents(db, story, incidents, iso(now))
+    return store.save_statuses(db, statuses)
+
+
+def digest_due(db: Database, story: Story, now: datetime) -> date | None:
+    """Yesterday (story time) once it is past DIGEST_HOUR, if its digest is not written yet."""
+    local = now.astimezone(ZoneInfo(story.timezone))
+    day = local.date() - timedelta(days=1)
+    if local.hour < DIGEST_HOUR or store.has_digest(db, story.id, day.isoformat()):
+        return None
+    return day
+
+
+def digest_period(story: Story, day: date) -> tuple[datetime, datetime]:
+    """The digest for `day` covers what became known in (day 07:00, day+1 07:00], story time:
+    everything since the previous digest, as a daily 07:00 schedule would see it."""
+    start = datetime.combine(day, time(DIGEST_HOUR), ZoneInfo(story.timezone))
+    return start, start + timedelta(days=1)
+
+
+def build_digest(db: Database, story: Story, day: date, now: datetime) -> Digest:
+    """Gather the day's records and render its digest (statuses as of `now`)."""
+    period_start, period_end = digest_period(story, day)
+    as_of = min(now, period_end)
+    start, end = iso(period_start), iso(as_of)
+    evidence = store.load_evidence(db, story, known_by=end)
+    reviews = store.load_reviews(db, known_by=end)
+    statuses, incidents = claim_statuses(story, evidence, reviews, as_of)
+    new_evidence = tuple(e for e in evidence if start < e.seen <= end)
+    new_ids = {e.id for e in new_evidence}
+    new_incidents = tuple(i for i in incidents if new_ids.intersection(i.evidence_ids))
+    previous = {}
+    for claim in story.claims:
+        row = store.last_status(db, claim.id, before=start)
+        if row:
+            previous[claim.id] = row["status"]
+    feeds = tuple(
+        FeedHealth(r["outlet"], not r["last_error"], r["last_error"], r["articles"])
+        for r in db.query("SELECT * FROM feed_health ORDER BY outlet")
+    )
+    articles_today = next(
+        iter(
+            db.query(
+                "SELECT COUNT(*) AS n FROM articles WHERE fetched > ? AND fetched <= ?",
+                [start, end],
+            )
+        )
+    )["n"]
+    return render_digest(
+        DigestInput(
+            story,
+            day,
+            tuple(statuses),
+            previous,
+            new_evidence,
+            new_incidents,
+            feeds,
+            articles_today,
+        )
+    )
+
+
+def write_digest(db: Database, story: Story, day: date, now: datetime, out_dir: Path) -> Path:
+    """Render and store the digest for `day`: a Markdown file and a `digests` row."""
+    digest = build_digest(db, story, day, now)
+    folder = out_dir / story.id
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{day.isoformat()}.md"
+    path.write_text(digest.markdown, encoding="utf-8")
+    store.save_digest(
+        db, story.id, day.isoformat(), str(path), digest.markdown, digest.headline, iso(now)
+    )
+    return path

@@ -1,0 +1,497 @@
+"""`truce`: a thin command-line shell over the library. Every read command has `--json`."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from truce import clock
+from truce.errors import InputError, TruceError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Truce Watch: track whether the promises in a news story hold.",
+)
+
+DbOption = Annotated[
+    Path | None, typer.Option("--db", help="Database file (default: $TRUCE_DB, else truce.db).")
+]
+StoryOption = Annotated[str, typer.Option("--story", help="Story folder under seeds/, or a path.")]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Pretend it is this date/time (UTC, or a date in story time)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="JSON Lines output.")]
+DEFAULT_STORY = "energy-truce-2025"
+
+
+def _db_path(db: Path | None) -> Path:
+    return db or Path(os.environ.get("TRUCE_DB", "truce.db"))
+
+
+def _prepare_prefect(db_path: Path) -> None:
+    """Prefect settings must be in the environment before Prefect is imported."""
+    os.environ.setdefault("PREFECT_HOME", str(db_path.resolve().parent / ".prefect"))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    # Failures are reported by our own summary and `truce feeds`; Prefect's tracebacks for a
+    # feed that is down would drown them. `--verbose` (or the variable) shows Prefect's logs.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
+
+
+def _open(db: Path | None, must_exist: bool = True) -> Any:
+    from db import open_db
+
+    path = _db_path(db)
+    if must_exist and not path.exists():
+        raise InputError(
+            f"no database at {path} (run `truce run` or `truce demo` first, or pass --db)"
+        )
+    return open_db(path)
+
+
+def _story(name: str) -> Any:
+    from flows.steps import story_and_engine
+
+    return story_and_engine(name)
+
+
+def _as_of(value: str | None, timezone: str = "UTC") -> datetime:
+    if value is None:
+        return clock.now()
+    when = clock.parse_when(value, timezone)
+    clock.set_now(when)
+    return when
+
+
+def _emit(
+    rows: Sequence[dict[str, Any]], as_json: bool, columns: Sequence[str], empty: str = "no results"
+) -> None:
+    if as_json:
+        for row in rows:
+            typer.echo(json.dumps(row, ensure_ascii=False, default=str))
+    elif rows:
+        typer.echo(_table(rows, columns))
+    if not rows:
+        typer.echo(empty, err=True)
+
+
+def _table(rows: Iterable[dict[str, Any]], columns: Sequence[str], width: int = 60) -> str:
+    def cell(value: Any) -> str:
+        text = "" if value is None else str(value).replace("\n", " ")
+        return text if len(text) <= width else text[: width - 1] + "\u2026"
+
+    body = [[cell(row.get(c)) for c in columns] for row in rows]
+    widths = [max(len(c), *(len(r[i]) for r in body)) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in body]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+# Running ---------------------------------------------------------------------------------------
+
+
+@app.command()
+def demo(
+    db: Annotated[Path, typer.Option("--db", help="Demo database (rebuilt on each run).")] = Path(
+        "demo.db"
+    ),
+    story: StoryOption = DEFAULT_STORY,
+    until: Annotated[
+        str | None, typer.Option(help="Stop after this snapshot day (YYYY-MM-DD).")
+    ] = None,
+) -> None:
+    """Replay the bundled offline story day by day (the default main job)."""
+    _prepare_prefect(db)
+    from flows.demo import DemoDay, replay
+    from flows.pipeline import CycleSummary
+
+    reports = db.resolve().parent / f"{db.stem}-reports"
+    stop = clock.parse_when(until).date() if until else None
+
+    def progress(day: DemoDay, summary: CycleSummary) -> None:
+        typer.echo(f"{day.day}  {summary.line()}")
+
+    typer.echo(f"Replaying the demo into {db} (one pipeline run per day)...")
+    replay(db, reports, story, until=stop, progress=progress)
+    story_record, _engine = _story(story)
+    typer.echo("")
+    rows = _status_rows(_open(db), story_record, None)
+    typer.echo(
+        _table(
+            rows,
+            [
+                "claim_id",
+                "kind",
+                "status",
+                "incidents_alleged",
+                "incidents_corroborated",
+                "evidence_count",
+                "reason",
+            ],
+        )
+    )
+    typer.echo("")
+    typer.echo(f"Database: {db.resolve()}")
+    typer.echo(f"Digests:  {reports / story_record.id}")
+    typer.echo(f"Next:     truce status --db {db}")
+
+
+@app.command()
+def run(
+    feeds: Annotated[Path | None, typer.Option("--feeds", help="Feeds file (YAML).")] = None,
+    feed: Annotated[
+        list[str] | None, typer.Option("--feed", help="A feed path or URL (repeatable).")
+    ] = None,
+    db: DbOption = None,
+    story: StoryOption = DEFAULT_STORY,
+    as_of: AsOfOption = None,
+) -> None:
+    """One cycle: ingest, assess, and write the digest if one is due."""
+    from truce.config import feed_from_location, load_feeds, seeds_dir
+
+    path = _db_path(db)
+    _prepare_prefect(path)
+    if feed:
+        feed_list = [feed_from_location(f) for f in feed]
+    else:
+        feed_list = load_feeds(feeds or seeds_dir() / "feeds.yaml")
+    _open(path, must_exist=False).close()
+    story_record, _engine = _story(story)
+    now = _as_of(as_of, story_record.timezone)
+    from flows.pipeline import pipeline
+
+    summary = pipeline(
+        str(path),
+        feed_list,
+        story=story,
+        as_of=now,
+        reports_dir=str(path.resolve().parent / f"{path.stem}-reports"),
+    )
+    typer.echo(summary.line())
+
+
+# Reading ---------------------------------------------------------------------------------------
+
+
+def _status_rows(database: Any, story: Any, as_of: datetime | None) -> list[dict[str, Any]]:
+    from claims.status import claim_statuses
+    from db import store
+
+    now = as_of or clock.now()
+    stamp = clock.iso(now)
+    statuses, _incidents = claim_statuses(
+        story,
+        store.load_evidence(database, story, known_by=stamp),
+        store.load_reviews(database, known_by=stamp),
+        now,
+    )
+    rows = []
+    for status in statuses:
+        last = store.last_status(database, status.claim_id, before=stamp)
+        since = last["changed_at"] if last and last["status"] == status.status else status.as_of
+        rows.append(
+            {
+                "claim_id": status.claim_id,
+                "kind": status.kind,
+                "status": status.status,
+                "since": since,
+                "as_of": status.as_of,
+                "reason": status.reason,
+                "evidence_count": status.evidence_count,
+                "incidents_alleged": status.incidents_alleged,
+                "incidents_corroborated": status.incidents_corroborated,
+                "evidence_ids": list(status.evidence_ids),
+            }
+        )
+    return rows
+
+
+@app.command()
+def status(
+    db: DbOption = None,
+    story: StoryOption = DEFAULT_STORY,
+    as_of: AsOfOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Each claim's status (as of now, or what was known at --as-of)."""
+    story_record, _engine = _story(story)
+    when = _as_of(as_of, story_record.timezone) if as_of else None
+    rows = _status_rows(_open(db), story_record, when)
+    _emit(
+        rows,
+        as_json,
+        [
+            "claim_id",
+            "kind",
+            "status",
+            "since",
+            "incidents_alleged",
+            "incidents_corroborated",
+            "evidence_count",
+            "reason",
+        ],
+    )
+
+
+@app.command()
+def evidence(
+    db: DbOption = None,
+    claim: Annotated[str | None, typer.Option(help="Only this claim.")] = None,
+    stance: Annotated[str | None, typer.Option(help="confirms, contradicts or breach.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Evidence rows with their quote, outlet, stance and rule."""
+    if stance and stance not in ("confirms", "contradicts", "breach"):
+        raise InputError("--stance must be confirms, contradicts or breach")
+    sql = "SELECT * FROM evidence_detail WHERE 1 = 1"
+    params: list[Any] = []
+    if claim:
+        sql += " AND claim_id = ?"
+        params.append(claim)
+    if stance:
+        sql += " AND stance = ?"
+        params.append(stance)
+    rows = [
+        {
+            "evidence_id": r["evidence_id"],
+            "article_url": r["article_url"],
+            "article_id": r["article_id"],
+            "claim_id": r["claim_id"],
+            "stance": r["stance"],
+            "alleged": bool(r["alleged"]),
+            "event_date": r["event_date"],
+            "outlet": r["outlet"],
+            "published": r["published"],
+            "quote": r["quote"],
+            "confidence": r["confidence"],
+            "rule": r["rule"],
+            "actor": r["actor"],
+            "target": r["target"],
+            "place": r["place"],
+            "review": r["review"],
+        }
+        for r in _open(db).query(sql + " ORDER BY published, evidence_id", params)
+    ]
+    _emit(
+        rows,
+        as_json,
+        ["evidence_id", "claim_id", "stance", "alleged", "event_date", "outlet", "quote"],
+    )
+
+
+@app.command()
+def incidents(
+    db: DbOption = None,
+    claim: Annotated[str | None, typer.Option()] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Breach incidents: date, place, target, sources, alleged or corroborated."""
+    sql = "SELECT * FROM incident_sources" + (" WHERE claim_id = ?" if claim else "")
+    rows = list(_open(db).query(sql + " ORDER BY event_date, claim_id", [claim] if claim else []))
+    _emit(
+        rows,
+        as_json,
+        ["event_date", "claim_id", "place", "target", "sources", "standing", "outlets"],
+        empty="no incidents",
+    )
+
+
+@app.command()
+def feeds(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Feed health: last success, last error, consecutive failures, articles."""
+    rows = list(_open(db).query("SELECT * FROM feed_health ORDER BY outlet"))
+    _emit(
+        rows,
+        as_json,
+        [
+            "feed_id",
+            "outlet",
+            "tier",
+            "last_success",
+            "consecutive_failures",
+            "articles",
+            "last_error",
+        ],
+        empty="no feeds yet",
+    )
+
+
+@app.command()
+def search(
+    query: str,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    limit: Annotated[int, typer.Option(help="At most this many results.")] = 20,
+) -> None:
+    """Full-text search over article titles, summaries and text (SQLite FTS5 syntax)."""
+    import sqlite3
+
+    sql = """SELECT a.id AS article_id, a.published, a.outlet, a.title, a.url,
+                    snippet(articles_fts, -1, '[', ']', '...', 12) AS snippet
+             FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
+             WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?"""
+    try:
+        rows = list(_open(db).query(sql, [query, limit]))
+    except sqlite3.OperationalError as exc:
+        raise InputError(f"bad search query {query!r}: {exc}") from None
+    _emit(rows, as_json, ["published", "outlet", "title", "snippet"])
+
+
+@app.command()
+def digest(
+    db: DbOption = None,
+    story: StoryOption = DEFAULT_STORY,
+    date_: Annotated[
+        str | None, typer.Option("--date", help="Day (default: yesterday, story time).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Print the digest for a day, writing it first if it does not exist."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from flows import steps
+
+    path = _db_path(db)
+    database = _open(db)
+    story_record, _engine = _story(story)
+    now = clock.now()
+    day = (
+        clock.parse_when(date_, story_record.timezone)
+        .astimezone(ZoneInfo(story_record.timezone))
+        .date()
+        if date_
+        else now.astimezone(ZoneInfo(story_record.timezone)).date() - timedelta(days=1)
+    )
+    rows = list(
+        database.query(
+            "SELECT * FROM digests WHERE story = ? AND date = ?", [story_record.id, day.isoformat()]
+        )
+    )
+    if not rows:
+        _end, period_end = steps.digest_period(story_record, day)
+        steps.write_digest(
+            database,
+            story_record,
+            day,
+            min(now, period_end),
+            path.resolve().parent / f"{path.stem}-reports",
+        )
+        rows = list(
+            database.query(
+                "SELECT * FROM digests WHERE story = ? AND date = ?",
+                [story_record.id, day.isoformat()],
+            )
+        )
+    if as_json:
+        typer.echo(json.dumps(rows[0], ensure_ascii=False))
+    else:
+        typer.echo(rows[0]["markdown"])
+
+
+@app.command()
+def review(
+    evidence_id: str,
+    accept: Annotated[bool, typer.Option("--accept")] = False,
+    reject: Annotated[bool, typer.Option("--reject")] = False,
+    note: Annotated[str, typer.Option(help="Why.")] = "",
+    db: DbOption = None,
+    story: StoryOption = DEFAULT_STORY,
+) -> None:
+    """Accept or reject an evidence row; status is recomputed."""
+    from db import store
+    from flows import steps
+    from truce.records import Review
+
+    if accept == reject:
+        raise InputError("give exactly one of --accept or --reject")
+    database = _open(db)
+    now = clock.now()
+    store.save_review(
+        database, Review(evidence_id, "accept" if accept else "reject", note, clock.iso(now))
+    )
+    story_record, _engine = _story(story)
+    changes = steps.update_status(database, story_record, now)
+    typer.echo(
+        f"{'accepted' if accept else 'rejected'} {evidence_id}; "
+        f"{len(changes)} status change{'s' if len(changes) != 1 else ''}"
+    )
+    for change in changes:
+        typer.echo(f"  {change.claim_id} -> {change.status}: {change.reason}")
+
+
+@app.command(name="eval")
+def eval_(
+    file: Path,
+    story: StoryOption = DEFAULT_STORY,
+    as_json: JsonOption = False,
+    errors: Annotated[
+        bool, typer.Option("--errors", help="List every false positive and negative.")
+    ] = False,
+) -> None:
+    """Score the claim engine on a labelled JSON Lines file."""
+    from claims.evaluate import evaluate
+    from truce.config import load_outlets, seeds_dir
+    from truce.labelled import load_labelled
+
+    _story_record, engine = _story(story)
+    report = evaluate(engine, load_labelled(file, load_outlets(seeds_dir() / "feeds.yaml")))
+    if as_json:
+        payload = report.as_dict()
+        if errors:
+            payload["errors"] = [e.__dict__ for e in report.errors]
+        typer.echo(json.dumps(payload, indent=2))
+        return
+    typer.echo(
+        _table(
+            report.rows, ["claim_id", "stance", "support", "predicted", "precision", "recall", "f1"]
+        )
+    )
+    alleged = "n/a" if report.alleged_accuracy is None else f"{report.alleged_accuracy:.3f}"
+    typer.echo(
+        f"\nitems {report.items}  macro-F1 {report.macro_f1:.3f}  "
+        f"alleged accuracy {alleged} (on {report.alleged_pairs} breaches)  "
+        f"distractor false-positive rate {report.distractor_false_positive_rate:.3f} "
+        f"(of {report.distractor_items})"
+    )
+    if errors:
+        for e in report.errors:
+            kind = "FP" if e.expected is None else ("FN" if e.predicted is None else "WRONG")
+            typer.echo(
+                f"{kind} {e.item_id} {e.claim_id}: expected {e.expected}, got "
+                f"{e.predicted} | {e.title} | {e.quote}"
+            )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: one-line errors and exit codes instead of tracebacks."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except TruceError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("Aborted.", err=True)
+        sys.exit(130)
+    except Exception as exc:  # click's usage errors and anything unforeseen: one line, no traceback
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        typer.echo(f"Error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(1)
+    sys.exit(0)

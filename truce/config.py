@@ -1,0 +1,244 @@
+"""Read the seeds files (stories, feeds, lexicons) into records. Read when a command runs."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from truce.errors import ConfigError
+from truce.records import CLAIM_KINDS, TIERS, Claim, Feed, Party, Story, Window
+
+DEFAULT_STORY = "energy-truce-2025"
+DETECTORS = ("commitment", "statement", "window", "scope", "fighting")
+_KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def seeds_dir() -> Path:
+    """`$TRUCE_SEEDS`, else the `seeds/` folder shipped beside the packages."""
+    env = os.environ.get("TRUCE_SEEDS")
+    return Path(env) if env else Path(__file__).resolve().parent.parent / "seeds"
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse a YAML file; a missing or malformed file is a ConfigError naming file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError("file not found", str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read file: {exc}", str(path)) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        line = mark.line + 1 if mark is not None else None
+        raise ConfigError(f"invalid YAML: {problem}", str(path), line) from None
+
+
+def story_path(story: str) -> Path:
+    """A story name (a folder under seeds/) or a path to a folder or claims.yaml."""
+    candidate = Path(story)
+    if candidate.is_file():
+        return candidate
+    if candidate.is_dir():
+        return candidate / "claims.yaml"
+    return seeds_dir() / story / "claims.yaml"
+
+
+def _strings(value: Any, path: Path, what: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
+        raise ConfigError(f"{what} must be a list of strings", str(path))
+    return tuple(str(v) for v in value)
+
+
+def _check_patterns(patterns: tuple[str, ...], path: Path, what: str) -> None:
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(f"{what}: bad pattern {pattern!r}: {exc}", str(path)) from None
+
+
+def _claim(raw: Any, path: Path, parties: dict[str, Party]) -> Claim:
+    if not isinstance(raw, dict) or "id" not in raw:
+        raise ConfigError("each claim needs an id", str(path))
+    claim_id = str(raw["id"])
+    if not _KEBAB.match(claim_id):
+        raise ConfigError(f"claim id {claim_id!r} is not kebab-case", str(path))
+    kind = raw.get("kind")
+    if kind not in CLAIM_KINDS:
+        raise ConfigError(
+            f"claim {claim_id}: kind must be one of {', '.join(CLAIM_KINDS)}", str(path)
+        )
+    default_detector = "commitment" if kind == "commitment" else "statement"
+    detector = raw.get("detector", default_detector)
+    if detector not in DETECTORS:
+        raise ConfigError(
+            f"claim {claim_id}: detector must be one of {', '.join(DETECTORS)}", str(path)
+        )
+    party = raw.get("party")
+    if kind == "commitment" and party not in parties:
+        raise ConfigError(f"claim {claim_id}: a commitment needs a party from `parties`", str(path))
+    speakers = _strings(raw.get("speakers"), path, f"claim {claim_id} speakers")
+    unknown = [s for s in speakers if s not in parties]
+    if unknown:
+        raise ConfigError(f"claim {claim_id}: unknown speakers {unknown}", str(path))
+    fields = {
+        key: _strings(raw.get(key), path, f"claim {claim_id} {key}")
+        for key in ("topic", "confirm", "contradict")
+    }
+    for key, patterns in fields.items():
+        _check_patterns(patterns, path, f"claim {claim_id} {key}")
+    return Claim(
+        id=claim_id,
+        kind=kind,
+        text=str(raw.get("text", "")).strip(),
+        sources=_strings(raw.get("sources"), path, f"claim {claim_id} sources"),
+        party=party,
+        targets=_strings(raw.get("targets"), path, f"claim {claim_id} targets"),
+        territory=_strings(raw.get("territory"), path, f"claim {claim_id} territory"),
+        detector=detector,
+        speakers=speakers,
+        topic=fields["topic"],
+        confirm=fields["confirm"],
+        contradict=fields["contradict"],
+        value=int(raw["value"]) if raw.get("value") is not None else None,
+    )
+
+
+def _date(value: Any, path: Path, what: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ConfigError(f"{what} must be a date (YYYY-MM-DD), got {value!r}", str(path)) from None
+
+
+def load_story(story: str = DEFAULT_STORY) -> Story:
+    """Load `seeds/<story>/claims.yaml` (or a path) into a Story."""
+    path = story_path(story)
+    raw = read_yaml(path)
+    if not isinstance(raw, dict):
+        raise ConfigError("expected a mapping with story, window, parties and claims", str(path))
+    for key in ("story", "deal_date", "window", "parties", "claims"):
+        if key not in raw:
+            raise ConfigError(f"missing `{key}`", str(path))
+    parties: dict[str, Party] = {}
+    for party_id, spec in (raw["parties"] or {}).items():
+        if not isinstance(spec, dict):
+            raise ConfigError(f"party {party_id} must be a mapping", str(path))
+        aliases = _strings(spec.get("aliases"), path, f"party {party_id} aliases")
+        operators = _strings(spec.get("operators"), path, f"party {party_id} operators")
+        _check_patterns(aliases + operators, path, f"party {party_id}")
+        parties[party_id] = Party(
+            id=party_id,
+            name=str(spec.get("name", party_id)),
+            aliases=aliases,
+            territory=str(spec.get("territory") or ""),
+            operators=operators,
+        )
+    window = raw["window"]
+    if not isinstance(window, dict) or "start" not in window:
+        raise ConfigError("window needs a start and either days or end", str(path))
+    start = _date(window["start"], path, "window.start")
+    if "end" in window:
+        end = _date(window["end"], path, "window.end")
+    elif "days" in window:
+        end = start + timedelta(days=int(window["days"]))
+    else:
+        raise ConfigError("window needs `days` or `end`", str(path))
+    if not isinstance(raw["claims"], list) or not raw["claims"]:
+        raise ConfigError("`claims` must be a non-empty list", str(path))
+    claims = tuple(_claim(item, path, parties) for item in raw["claims"])
+    ids = [c.id for c in claims]
+    if len(set(ids)) != len(ids):
+        raise ConfigError("claim ids must be unique", str(path))
+    return Story(
+        id=str(raw["story"]),
+        title=str(raw.get("title", raw["story"])),
+        timezone=str(raw.get("timezone", "UTC")),
+        deal_date=_date(raw["deal_date"], path, "deal_date"),
+        window=Window(start, end),
+        parties=tuple(parties.values()),
+        claims=claims,
+    )
+
+
+def load_lexicon(story: str = DEFAULT_STORY) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The story's lexicon and gazetteer data (from its `lexicons:` folder)."""
+    path = story_path(story)
+    raw = read_yaml(path)
+    folder = (path.parent / str(raw.get("lexicons", "../lexicons"))).resolve()
+    lexicon = read_yaml(folder / "lexicon.yaml")
+    gazetteer = read_yaml(folder / "gazetteer.yaml")
+    if not isinstance(lexicon, dict) or not isinstance(gazetteer, dict):
+        raise ConfigError("lexicon and gazetteer files must be mappings", str(folder))
+    return lexicon, gazetteer
+
+
+def load_feeds(path: str | Path) -> list[Feed]:
+    """Read a feeds file: `feeds:` a list of {id, url, outlet, tier, affiliation}."""
+    path = Path(path)
+    raw = read_yaml(path)
+    items = raw.get("feeds") if isinstance(raw, dict) else None
+    if not isinstance(items, list) or not items:
+        raise ConfigError("expected `feeds:` with a list of feeds", str(path))
+    feeds = []
+    for number, item in enumerate(items, 1):
+        if not isinstance(item, dict) or not item.get("url"):
+            raise ConfigError(f"feed #{number} needs a url", str(path))
+        tier = item.get("tier", "unknown")
+        if tier not in TIERS:
+            raise ConfigError(f"feed #{number}: tier must be one of {', '.join(TIERS)}", str(path))
+        url = str(item["url"])
+        if "://" not in url and not Path(url).is_absolute():
+            url = str((path.parent / url).resolve())  # local paths are relative to the file
+        feeds.append(
+            Feed(
+                id=str(item.get("id") or url),
+                url=url,
+                outlet=str(item.get("outlet") or item.get("id") or url),
+                tier=tier,
+                affiliation=item.get("affiliation"),
+            )
+        )
+    return feeds
+
+
+def feed_from_location(location: str) -> Feed:
+    """A feed given on the command line: a path, a file:// URL or an http(s) URL."""
+    if "://" not in location:
+        location = str(Path(location).resolve())
+        return Feed(id=location, url=location, outlet=Path(location).stem)
+    return Feed(id=location, url=location, outlet=urlsplit(location).netloc or location)
+
+
+def load_outlets(path: str | Path) -> dict[str, Feed]:
+    """Every outlet the feeds file knows, by name: its feeds' outlets and the extra `outlets:`
+    list (outlets with no feed of their own, such as wire services)."""
+    path = Path(path)
+    known = {feed.outlet: feed for feed in load_feeds(path)}
+    raw = read_yaml(path)
+    for item in raw.get("outlets") or []:
+        tier = item.get("tier", "unknown")
+        if tier not in TIERS or not item.get("outlet"):
+            raise ConfigError(
+                f"outlet {item!r} needs a name and a tier from {', '.join(TIERS)}", str(path)
+            )
+        name = str(item["outlet"])
+        known.setdefault(
+            name, Feed(id=name, url="", outlet=name, tier=tier, affiliation=item.get("affiliation"))
+        )
+    return known

@@ -1,0 +1,225 @@
+"""Typed, immutable records passed between stages. Dicts appear only at the database edge."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any, Literal
+
+Stance = Literal["confirms", "contradicts", "breach"]
+STANCES: tuple[Stance, ...] = ("confirms", "contradicts", "breach")
+ClaimKind = Literal["commitment", "term", "fact", "forecast"]
+CLAIM_KINDS: tuple[ClaimKind, ...] = ("commitment", "term", "fact", "forecast")
+Tier = Literal["wire", "major", "national", "state-media", "social", "unknown"]
+TIERS: tuple[Tier, ...] = ("wire", "major", "national", "state-media", "social", "unknown")
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A feed to watch: an http(s) URL or a local path, with its outlet's credibility."""
+
+    id: str
+    url: str
+    outlet: str
+    tier: Tier = "unknown"
+    affiliation: str | None = None  # the party whose state media this is, if any
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One feed entry after parsing and normalisation, before storage."""
+
+    id: str  # stable: guid, else normalised link, else hash of title+published
+    feed_id: str
+    url: str
+    title: str
+    summary: str  # plain text
+    published: str  # UTC ISO 8601
+    dated: bool  # False when the feed gave no date and `published` is the fetch time
+    content_hash: str
+    story_key: str  # same words in the same order: copies of one wire story share it
+
+
+@dataclass(frozen=True)
+class Article:
+    """A stored article, as the claim engine sees it."""
+
+    id: str
+    feed_id: str
+    outlet: str
+    tier: Tier
+    affiliation: str | None
+    url: str
+    title: str
+    summary: str
+    published: str
+    seen: str  # when we first stored it (UTC ISO 8601): "what was known when"
+    cluster: str = ""  # copies of one wire story share a cluster
+
+    @property
+    def text(self) -> str:
+        return f"{self.title}\n{self.summary}".strip()
+
+
+@dataclass(frozen=True)
+class Window:
+    """A commitment's window: [start, end) in days."""
+
+    start: date
+    end: date  # first day outside the window
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day < self.end
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A baseline claim of a story, fully described for the engine (see seeds/<story>/claims.yaml)."""
+
+    id: str
+    kind: ClaimKind
+    text: str
+    sources: tuple[str, ...] = ()
+    party: str | None = None  # commitments: who promised
+    targets: tuple[str, ...] = ()  # commitments: protected target classes
+    territory: tuple[str, ...] = ()  # commitments: protected territory (gazetteer areas)
+    detector: str = "statement"  # which rule family reads this claim
+    speakers: tuple[str, ...] = ()  # parties whose statements count
+    topic: tuple[str, ...] = ()  # statement cues: the subject must be mentioned
+    confirm: tuple[str, ...] = ()
+    contradict: tuple[str, ...] = ()
+    value: int | None = None  # terms with a number (the window's length in days)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One (article, claim) judgement with the sentence that shows it."""
+
+    id: str
+    article_id: str
+    claim_id: str
+    stance: Stance
+    alleged: bool
+    quote: str
+    start: int  # character offsets of the quote in Article.text
+    end: int
+    event_date: str | None  # YYYY-MM-DD
+    actor: str | None
+    target: str | None
+    place: str | None
+    region: str | None
+    confidence: float
+    rule: str
+    outlet: str = ""
+    published: str = ""
+    seen: str = ""
+    cluster: str = ""
+    tier: Tier = "unknown"
+    affiliation: str | None = None
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Incident:
+    """Breach evidence about one event (same claim, day +-1, same place or target)."""
+
+    id: str
+    claim_id: str
+    event_date: str
+    place: str | None
+    target: str | None
+    accused: str | None
+    evidence_ids: tuple[str, ...]
+    outlets: tuple[str, ...]
+    sources: int  # independent sources: wire copies count once
+    corroborated: bool
+
+
+@dataclass(frozen=True)
+class ClaimStatus:
+    """The verdict on one claim at one as-of time, and why."""
+
+    claim_id: str
+    kind: ClaimKind
+    status: str
+    as_of: str
+    reason: str
+    evidence_ids: tuple[str, ...] = ()
+    evidence_count: int = 0
+    incidents_alleged: int = 0
+    incidents_corroborated: int = 0
+    since: str = ""
+
+
+@dataclass(frozen=True)
+class Party:
+    """A side in the story, with every name the news uses for it."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    territory: str  # gazetteer country whose places are this party's
+    operators: tuple[str, ...] = ()  # its energy companies: their word on damage is fact
+
+
+@dataclass(frozen=True)
+class Story:
+    """One story: its deal date, window, parties and claims."""
+
+    id: str
+    title: str
+    timezone: str
+    deal_date: date
+    window: Window
+    parties: tuple[Party, ...]
+    claims: tuple[Claim, ...]
+
+    def claim(self, claim_id: str) -> Claim:
+        for claim in self.claims:
+            if claim.id == claim_id:
+                return claim
+        raise KeyError(claim_id)
+
+    def party(self, party_id: str) -> Party:
+        for party in self.parties:
+            if party.id == party_id:
+                return party
+        raise KeyError(party_id)
+
+
+@dataclass(frozen=True)
+class Review:
+    evidence_id: str
+    decision: Literal["accept", "reject"]
+    note: str = ""
+    reviewed_at: str = ""
+
+
+def to_row(record: Any, **extra: Any) -> dict[str, Any]:
+    """A record as a database row: tuples become comma-separated text."""
+    row = {
+        key: ",".join(value) if isinstance(value, tuple) else value
+        for key, value in asdict(record).items()
+    }
+    row.update(extra)
+    return row
+
+
+__all__ = [
+    "Article",
+    "Claim",
+    "ClaimStatus",
+    "Entry",
+    "Evidence",
+    "Feed",
+    "Incident",
+    "Party",
+    "Review",
+    "Story",
+    "Window",
+    "to_row",
+]
