@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from claims.lexicon import Lexicon, Place
@@ -151,9 +152,9 @@ def _dedupe(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     return kept
 
 
-def _non_overlapping(mentions: object) -> list[PlaceMention]:
+def _non_overlapping(mentions: Iterable[PlaceMention]) -> list[PlaceMention]:
     kept: list[PlaceMention] = []
-    for mention in sorted(mentions, key=lambda m: (m.start, -(m.end - m.start))):  # type: ignore[attr-defined]
+    for mention in sorted(mentions, key=lambda m: (m.start, -(m.end - m.start))):
         if kept and mention.start < kept[-1].end:
             continue
         kept.append(mention)

@@ -269,7 +269,7 @@ class Engine:
         s: Sentence,
         sentences: list[Sentence],
         article: Article,
-        attacker: str,
+        attacker: str | None,
         victim: str | None,
     ) -> bool:
         """One side's word (an accusation, a defence ministry claim) is alleged; the operator's
@@ -340,7 +340,7 @@ class Engine:
 
     def _about_deal(self, claim: Claim, s: Sentence) -> bool:
         topic = self.lex.claim_patterns[claim.id][0]
-        energy = any(s.targets.get("energy")) or re.search(r"\benergy\b", s.text, re.IGNORECASE)
+        energy = any(s.targets.get("energy", [])) or re.search(r"\benergy\b", s.text, re.IGNORECASE)
         return (
             bool(topic.search(s.text))
             and bool(energy or "moratorium" in s.text.lower())

@@ -98,7 +98,7 @@ def evaluate(engine: Engine, items: list[LabelledItem]) -> Report:
     pairs = sorted(
         set(tp) | set(fp) | set(fn),
         key=lambda p: ([c.id for c in engine.story.claims].index(p[0]), STANCES.index(p[1])),
-    )  # type: ignore[arg-type]
+    )
     f1s = []
     for pair in pairs:
         precision = tp[pair] / (tp[pair] + fp[pair]) if tp[pair] + fp[pair] else 0.0

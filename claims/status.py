@@ -96,7 +96,15 @@ def claim_statuses(
 ) -> tuple[list[ClaimStatus], list[Incident]]:
     """Every claim's status at `as_of`, and the breach incidents known then."""
     known = counted(evidence, reviews, as_of)
-    incidents = group_incidents(story, known)
+    # A strike outside the window is no breach, whatever the extractor said.
+    incidents = group_incidents(
+        story,
+        (
+            e
+            for e in known
+            if e.event_date and story.window.contains(date.fromisoformat(e.event_date))
+        ),
+    )
     stamp = as_of.strftime("%Y-%m-%dT%H:%M:%SZ")
     statuses = [
         _status(
@@ -165,9 +173,7 @@ def _status(
             state = "breached-corroborated" if corroborated else "breached-alleged"
             return result(state, f"{count}; latest: {described}", basis)
         if today >= window.end and (confirms or not contradicts):
-            return result(
-                "held", f"window closed {window.end} with no breach reported", confirms
-            )
+            return result("held", f"window closed {window.end} with no breach reported", confirms)
         if contradicts and len(_sources(contradicts)) >= len(_sources(confirms)):
             return result(
                 "contradicted", f'{outlets(contradicts)}: "{contradicts[-1].quote}"', contradicts

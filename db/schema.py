@@ -131,7 +131,7 @@ def _statements(script: str) -> list[str]:
 def m001_tables(db: Database) -> None:
     for statement in _statements(TABLES):
         db.execute(statement)
-    db["articles"].enable_fts(["title", "summary", "text"], create_triggers=True)
+    db.table("articles").enable_fts(["title", "summary", "text"], create_triggers=True)
 
 
 @migrations()

@@ -87,7 +87,7 @@ def record_failure(db: Database, feed_id: str, fetched_at: str, error: str, run_
                consecutive_failures = consecutive_failures + 1 WHERE id = ?""",
             [fetched_at, error, feed_id],
         )
-        db["fetches"].upsert(
+        db.table("fetches").upsert(
             {
                 "feed_id": feed_id,
                 "fetched_at": fetched_at,
@@ -135,10 +135,14 @@ def save_entries(
                 "cluster": cluster_of(db, entry),
             }
             if not existing:
-                db["articles"].insert({**row, "fetched": fetched_at, "revision": 1, "text": ""})
+                db.table("articles").insert(
+                    {**row, "fetched": fetched_at, "revision": 1, "text": ""}
+                )
                 new += 1
             elif existing[0]["content_hash"] != entry.content_hash:
-                db["articles"].update(entry.id, {**row, "revision": existing[0]["revision"] + 1})
+                db.table("articles").update(
+                    entry.id, {**row, "revision": existing[0]["revision"] + 1}
+                )
                 updated += 1
         db.execute(
             """UPDATE feeds SET last_fetched = ?, last_success = ?, last_error = NULL,
@@ -146,7 +150,7 @@ def save_entries(
                title = CASE WHEN ? != '' THEN ? ELSE title END WHERE id = ?""",
             [fetched_at, fetched_at, etag, modified, title, title, feed.id],
         )
-        db["fetches"].upsert(
+        db.table("fetches").upsert(
             {
                 "feed_id": feed.id,
                 "fetched_at": fetched_at,
@@ -220,7 +224,7 @@ def articles_to_assess(db: Database, story: str, engine: str) -> list[tuple[Arti
 
 def save_claims(db: Database, story: Story) -> None:
     with storage_errors():
-        db["claims"].upsert_all(
+        db.table("claims").upsert_all(
             [
                 {
                     "id": c.id,
@@ -263,7 +267,7 @@ def save_assessment(
             [article.id, *claim_ids],
         )
         if evidence:
-            db["evidence"].insert_all(
+            db.table("evidence").insert_all(
                 [
                     {k: v for k, v in to_row(e).items() if k not in _ARTICLE_FIELDS}
                     for e in evidence
@@ -271,7 +275,7 @@ def save_assessment(
                 pk="id",
             )
         if mentions:
-            db["mentions"].insert_all(
+            db.table("mentions").insert_all(
                 [
                     {
                         "article_id": article.id,
@@ -285,7 +289,7 @@ def save_assessment(
                 pk=("article_id", "claim_id", "start"),
                 ignore=True,
             )
-        db["assessments"].upsert(
+        db.table("assessments").upsert(
             {
                 "article_id": article.id,
                 "story": story.id,
@@ -315,8 +319,7 @@ def load_evidence(db: Database, story: Story, known_by: str | None = None) -> li
     params: list[Any] = [*claim_ids, *([known_by] if known_by else [])]
     with storage_errors():
         return [
-            Evidence(**{**row, "alleged": bool(row["alleged"])})  # type: ignore[arg-type]
-            for row in db.query(sql, params)
+            Evidence(**{**row, "alleged": bool(row["alleged"])}) for row in db.query(sql, params)
         ]
 
 
@@ -330,7 +333,7 @@ def save_review(db: Database, review: Review) -> None:
     with storage_errors():
         if not list(db.query("SELECT 1 FROM evidence WHERE id = ?", [review.evidence_id])):
             raise InputError(f"no evidence with id {review.evidence_id!r}")
-        db["reviews"].upsert(to_row(review), pk="evidence_id")
+        db.table("reviews").upsert(to_row(review), pk="evidence_id")
 
 
 # Incidents, status, digests, runs --------------------------------------------------------------
@@ -349,7 +352,7 @@ def save_incidents(db: Database, story: Story, incidents: list[Incident], seen: 
         }
         db.execute(f"DELETE FROM incidents WHERE claim_id IN ({marks})", claim_ids)
         if incidents:
-            db["incidents"].insert_all(
+            db.table("incidents").insert_all(
                 [
                     to_row(
                         i,
@@ -382,7 +385,7 @@ def save_statuses(db: Database, statuses: list[ClaimStatus]) -> list[ClaimStatus
             previous = last_status(db, status.claim_id, before=status.as_of)
             since = status.as_of
             if previous is None or previous["status"] != status.status:
-                db["status_history"].upsert(
+                db.table("status_history").upsert(
                     {
                         "claim_id": status.claim_id,
                         "changed_at": status.as_of,
@@ -396,7 +399,7 @@ def save_statuses(db: Database, statuses: list[ClaimStatus]) -> list[ClaimStatus
                 changes.append(status)
             else:
                 since = previous["changed_at"]
-            db["claim_status"].upsert(
+            db.table("claim_status").upsert(
                 to_row(status, since=since, evidence_ids=_json(status.evidence_ids)),
                 pk="claim_id",
             )
@@ -416,7 +419,7 @@ def save_digest(
     db: Database, story: str, day: str, path: str, markdown: str, headline: str, created_at: str
 ) -> None:
     with storage_errors():
-        db["digests"].upsert(
+        db.table("digests").upsert(
             {
                 "story": story,
                 "date": day,
@@ -435,7 +438,7 @@ def has_digest(db: Database, story: str, day: str) -> bool:
 
 def start_run(db: Database, run_id: str, kind: str, story: str, started: str, as_of: str) -> None:
     with storage_errors():
-        db["runs"].upsert(
+        db.table("runs").upsert(
             {"id": run_id, "kind": kind, "story": story, "started": started, "as_of": as_of},
             pk="id",
         )
@@ -443,4 +446,4 @@ def start_run(db: Database, run_id: str, kind: str, story: str, started: str, as
 
 def finish_run(db: Database, run_id: str, finished: str, **counts: Any) -> None:
     with storage_errors():
-        db["runs"].update(run_id, {"finished": finished, **counts})
+        db.table("runs").update(run_id, {"finished": finished, **counts})

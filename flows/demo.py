@@ -7,13 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from flows import steps
 from flows.pipeline import CycleSummary, pipeline
 from truce.config import DEFAULT_STORY, read_yaml, seeds_dir
 from truce.errors import ConfigError
-from truce.records import Feed
+from truce.records import Feed, Tier
 
 
 @dataclass(frozen=True)
@@ -51,9 +52,9 @@ def demo_days(folder: Path, timezone: str, until: date | None = None) -> list[De
                 id=o["id"],
                 url=str(snapshot / f"{o['id']}.xml"),
                 outlet=o["name"],
-                tier=o.get("tier", "unknown"),
+                tier=cast(Tier, o.get("tier", "unknown")),
                 affiliation=o.get("affiliation"),
-            )  # type: ignore[arg-type]
+            )
             for o in outlets
             if (snapshot / f"{o['id']}.xml").exists()
         )

@@ -86,7 +86,7 @@ def ingest_feeds(db_path: str, feeds: list[Feed], now: datetime, run_id: str) ->
     )
 
 
-@flow(name="ingest", task_runner=ThreadPoolTaskRunner(max_workers=FETCH_CONCURRENCY))
+@flow(name="ingest", task_runner=ThreadPoolTaskRunner(max_workers=FETCH_CONCURRENCY))  # type: ignore[arg-type]
 def ingest(
     db_path: str, feeds: list[Feed], as_of: datetime | None = None, run_id: str = ""
 ) -> IngestSummary:

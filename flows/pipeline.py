@@ -54,7 +54,7 @@ class CycleSummary:
 
 # The stages run as tasks of this one flow, not as subflows: a subflow costs about a second
 # of orchestration, a task about a tenth (bench/ measures it), and the demo runs 48 cycles.
-@flow(name="pipeline", task_runner=ThreadPoolTaskRunner(max_workers=FETCH_CONCURRENCY))
+@flow(name="pipeline", task_runner=ThreadPoolTaskRunner(max_workers=FETCH_CONCURRENCY))  # type: ignore[arg-type]
 def pipeline(
     db_path: str,
     feeds: list[Feed],

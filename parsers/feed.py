@@ -29,7 +29,7 @@ class ParsedFeed:
 
 def _timestamp(entry: Any) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = entry.get(key)
+        parsed = dict.get(entry, key)  # plain lookup: skips feedparser's deprecated key aliasing
         if parsed:
             try:
                 value = datetime.fromtimestamp(calendar.timegm(parsed), UTC)
@@ -93,8 +93,8 @@ def parse_feed(
         raise FeedError(f"parser failed: {type(exc).__name__}: {exc}", feed.url) from None
     bozo = None
     if parsed.get("bozo"):
-        exc = parsed.get("bozo_exception")
-        bozo = f"{type(exc).__name__}: {exc}" if exc else "not well-formed"
+        problem = parsed.get("bozo_exception")
+        bozo = f"{type(problem).__name__}: {problem}" if problem else "not well-formed"
     entries: dict[str, Entry] = {}
     for raw in parsed.entries:
         entry = _entry(raw, feed, fetched_at)

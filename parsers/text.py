@@ -32,6 +32,11 @@ _BLOCK = {
 }
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
 _LINES = re.compile(r"\s*\n\s*")
+_ESCAPED_TAG = re.compile(
+    r"</?(?:p|a|b|i|u|em|strong|br|div|span|img|script|style|ul|ol|li|h[1-6]|iframe|figure|"
+    r"blockquote|table|tr|td|section|article|small|sup|sub)\b[^>]*>",
+    re.IGNORECASE,
+)
 _TRACKING = re.compile(
     r"^(utm_[a-z]+|fbclid|gclid|mc_[a-z]+|at_[a-z]+|ref|cmpid|ocid|icid|ns_[a-z]+)$"
 )
@@ -75,9 +80,9 @@ def html_to_text(markup: str) -> str:
             text = "".join(extractor.parts)
         except Exception:  # html.parser is lenient; this is a last resort for hostile input
             text = re.sub(r"<[^>]*>", " ", markup)
-        text = html.unescape(text)  # feeds often escape twice
-        if "<" in text and re.search(r"<[a-zA-Z/!]", text):
-            return html_to_text(text) if text != markup else text
+        text = html.unescape(text)
+        if _ESCAPED_TAG.search(text) and text != markup:
+            return html_to_text(text)  # the feed escaped its HTML twice
     text = _SPACE.sub(" ", text)
     return _LINES.sub("\n", text).strip()
 

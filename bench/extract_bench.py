@@ -1,0 +1,51 @@
+"""Claim-engine throughput on one core: articles per second, and how cost grows with length.
+
+Articles are built from the labelled sets (title plus a summary padded to five sentences), so
+the text is realistic. Prints one table; ratios are measured side by side in one run.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from claims.engine import Engine
+from truce.config import load_lexicon, load_story
+from truce.labelled import load_labelled
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    story = load_story()
+    engine = Engine(story, *load_lexicon())
+    items = [i.article for name in ("tune.jsonl", "test.jsonl")
+             for i in load_labelled(ROOT / "tests/data/labelled" / name)]
+    sentences = [s for a in items for s in a.summary.split(". ") if s]
+    pool = itertools.cycle(sentences)
+    five = [replace(a, summary=". ".join(next(pool) for _ in range(5)) + ".") for a in items]
+    n = 4000
+    batch = list(itertools.islice(itertools.cycle(five), n))
+    for a in batch[:200]:
+        engine.assess(a)  # warm caches
+    start = time.perf_counter()
+    for a in batch:
+        engine.assess(a)
+    per_article = (time.perf_counter() - start) / n
+    print(f"{'articles':>10} {'summary sentences':>18} {'articles/s':>12} {'us/article':>11}")
+    print(f"{n:>10} {5:>18} {1 / per_article:>12.0f} {per_article * 1e6:>11.0f}")
+    base = per_article
+    for factor in (2, 4, 8):
+        longer = [replace(a, summary=" ".join([a.summary] * factor)) for a in batch[:1000]]
+        start = time.perf_counter()
+        for a in longer:
+            engine.assess(a)
+        cost = (time.perf_counter() - start) / len(longer)
+        print(f"{len(longer):>10} {5 * factor:>18} {1 / cost:>12.0f} {cost * 1e6:>11.0f}"
+              f"   cost ratio vs 5 sentences: {cost / base:.2f} (linear would be {factor})")
+
+
+if __name__ == "__main__":
+    main()

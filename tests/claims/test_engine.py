@@ -1,0 +1,287 @@
+"""One table per rule family: (sentence, published, expected stance per claim).
+A claim missing from `expect` must get no evidence."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from claims.engine import Engine
+from truce.config import load_lexicon, load_story
+from truce.records import Article
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def article(
+    text: str,
+    published: str = "2025-03-25T09:00:00Z",
+    outlet: str = "Wire",
+    tier: str = "wire",
+    affiliation: str | None = None,
+) -> Article:
+    title, _, summary = text.partition("\n")
+    return Article(
+        id="a1",
+        feed_id="f",
+        outlet=outlet,
+        tier=tier,
+        affiliation=affiliation,  # type: ignore[arg-type]
+        url="https://example.org/a1",
+        title=title,
+        summary=summary,
+        published=published,
+        seen=published,
+    )
+
+
+def stances(engine: Engine, a: Article) -> dict[str, tuple[str, bool]]:
+    return {e.claim_id: (e.stance, e.alleged) for e in engine.assess(a).evidence}
+
+
+BREACHES = [
+    # Russian strikes on Ukrainian energy, with attribution deciding `alleged`
+    (
+        "Russian drones hit a substation in Kherson overnight, Ukraine's energy ministry said.",
+        "2025-03-26T07:00:00Z",
+        {"energy-halt": ("breach", True)},
+    ),
+    (
+        "Ukrenergo said a Russian missile strike damaged a thermal power plant in Kharkiv region.",
+        "2025-03-27T07:00:00Z",
+        {"energy-halt": ("breach", False)},
+    ),
+    (
+        "Zelensky accused Moscow of violating the energy truce with strikes on power lines in Sumy.",
+        "2025-03-22T07:00:00Z",
+        {"energy-halt": ("breach", True)},
+    ),
+    # Ukrainian strikes on Russian-held energy targets
+    (
+        "Russia's defence ministry said Ukrainian drones attacked an oil depot in Krasnodar region.",
+        "2025-03-19T12:00:00Z",
+        {"ukraine-reciprocity": ("breach", True)},
+    ),
+    (
+        "A gas metering station in Sudzha, Kursk region, was blown up, Moscow claimed.",
+        "2025-03-21T12:00:00Z",
+        {"ukraine-reciprocity": ("breach", True)},
+    ),
+    (
+        "Ukrainian drones struck a substation in occupied Crimea, Russian-installed officials said.",
+        "2025-03-29T12:00:00Z",
+        {"ukraine-reciprocity": ("breach", True)},
+    ),
+]
+
+NOT_BREACHES = [
+    # negation, denial and halts are not events
+    (
+        "No attacks on energy facilities were recorded overnight, the air force said.",
+        "2025-03-24T07:00:00Z",
+    ),
+    ("The Kremlin denied striking Ukrainian energy infrastructure.", "2025-03-24T07:00:00Z"),
+    ("Putin agreed to halt strikes on energy infrastructure for 30 days.", "2025-03-19T07:00:00Z"),
+    # after the window, before the deal, or not an energy target
+    (
+        "Russian drones hit a substation in Kherson overnight, officials said.",
+        "2025-04-25T07:00:00Z",
+    ),
+    (
+        "Russian drones hit a substation in Kherson overnight, officials said.",
+        "2025-03-10T07:00:00Z",
+    ),
+    (
+        "A Russian missile hit an apartment block in Kryvyi Rih, killing 20 people.",
+        "2025-04-05T07:00:00Z",
+    ),
+    # another story entirely
+    (
+        "Israeli strikes on Gaza hit a power station as the ceasefire collapsed.",
+        "2025-03-19T07:00:00Z",
+    ),
+    ("Oil prices rose as traders weighed the energy truce talks.", "2025-03-25T07:00:00Z"),
+]
+
+
+@pytest.mark.parametrize(("text", "published", "expect"), BREACHES)
+def test_breach_rules(
+    engine: Engine, text: str, published: str, expect: dict[str, tuple[str, bool]]
+) -> None:
+    found = stances(engine, article(text, published))
+    for claim_id, value in expect.items():
+        assert found.get(claim_id) == value, found
+
+
+@pytest.mark.parametrize(("text", "published"), NOT_BREACHES)
+def test_not_breaches(engine: Engine, text: str, published: str) -> None:
+    found = stances(engine, article(text, published))
+    assert not any(stance == "breach" for stance, _ in found.values()), found
+
+
+def test_before_the_deal_nothing_counts(engine: Engine) -> None:
+    text = "Putin agreed to halt strikes on energy infrastructure for 30 days, the Kremlin said."
+    assert stances(engine, article(text, "2025-03-12T07:00:00Z")) == {}
+
+
+def test_off_topic_items_yield_nothing(engine: Engine) -> None:
+    text = "Gaza ceasefire collapses\nIsrael resumed strikes on Gaza, Hamas said, killing hundreds."
+    assert stances(engine, article(text, "2025-03-19T07:00:00Z")) == {}
+
+
+STATEMENTS = [
+    (
+        "The Kremlin said Putin agreed to halt attacks on energy infrastructure for 30 days.",
+        {"energy-halt": "confirms", "kremlin-confirmed": "confirms", "window-30d": "confirms"},
+    ),
+    (
+        "Zelensky said Ukraine would support a halt to strikes on energy infrastructure.",
+        {"ukraine-reciprocity": "confirms"},
+    ),
+    ("Zelensky said Kyiv was open to the idea of an energy truce but needed details.", {}),
+    (
+        "Putin rejected a full 30-day ceasefire, agreeing only to spare energy facilities.",
+        {"full-ceasefire-rejected": "confirms"},
+    ),
+    (
+        "Zelensky said the energy moratorium should count from March 25, not March 18.",
+        {"window-30d": "contradicts"},
+    ),
+    (
+        "The Kremlin published a list of facilities covered by the moratorium: oil refineries, "
+        "pipelines, power plants, substations and nuclear plants.",
+        {"scope-broad-infrastructure": "contradicts"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expect"), STATEMENTS)
+def test_statement_rules(engine: Engine, text: str, expect: dict[str, str]) -> None:
+    found = {k: v[0] for k, v in stances(engine, article(text)).items()}
+    for claim_id, stance in expect.items():
+        assert found.get(claim_id) == stance, found
+    for claim_id in ("energy-halt", "ukraine-reciprocity", "kremlin-confirmed"):
+        if claim_id not in expect:
+            assert found.get(claim_id) is None, found
+
+
+def test_evidence_carries_quote_offsets_rule_and_confidence(engine: Engine) -> None:
+    a = article(
+        "Energy truce under strain\nNothing happened early on. Russian drones hit a "
+        "substation in Kherson overnight, the regional governor said.",
+        "2025-03-26T07:00:00Z",
+    )
+    (breach,) = [e for e in engine.assess(a).evidence if e.claim_id == "energy-halt"]
+    assert a.text[breach.start : breach.end] == breach.quote
+    assert "substation" in breach.quote
+    assert breach.rule.startswith("breach.")
+    assert 0 < breach.confidence <= 1
+    assert breach.event_date == "2025-03-26"
+    assert breach.place == "Kherson" and breach.actor == "russia"
+
+
+def test_event_date_moves_with_weekday(engine: Engine) -> None:
+    a = article(
+        "Russian drones hit a power plant in Odesa on Monday, officials said.",
+        "2025-03-27T07:00:00Z",
+    )  # a Thursday
+    (breach,) = [e for e in engine.assess(a).evidence if e.claim_id == "energy-halt"]
+    assert breach.event_date == "2025-03-24"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=400), st.sampled_from(["2025-03-10", "2025-03-20", "2025-05-01"]))
+def test_random_text_never_raises(engine: Engine, text: str, day: str) -> None:
+    for e in engine.assess(article(text, f"{day}T08:00:00Z")).evidence:
+        assert 0 <= e.start <= e.end
+
+
+WORDS = [
+    "Russian",
+    "Ukrainian",
+    "drones",
+    "hit",
+    "struck",
+    "a",
+    "substation",
+    "in",
+    "Kherson",
+    "Kursk",
+    "no",
+    "denied",
+    "said",
+    "Kremlin",
+    "Zelensky",
+    "moratorium",
+    "30",
+    "days",
+    ",",
+    ".",
+    "oil",
+    "depot",
+    "power",
+    "plant",
+    "energy",
+    "agreed",
+    "to",
+    "halt",
+    "strikes",
+    "on",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=60))
+def test_story_words_in_any_order_never_raise(engine: Engine, words: list[str]) -> None:
+    engine.assess(article(" ".join(words), "2025-03-25T08:00:00Z"))
+
+
+def test_second_story_needs_only_a_folder(tmp_path: Path) -> None:
+    """A new story is a new folder with a claims.yaml: no code changes."""
+    folder = tmp_path / "seeds"
+    shutil.copytree(ROOT / "seeds" / "lexicons", folder / "lexicons")
+    (folder / "black-sea-2025").mkdir()
+    (folder / "black-sea-2025" / "claims.yaml").write_text(
+        """
+story: black-sea-2025
+title: Black Sea navigation deal
+deal_date: 2025-03-25
+window: {start: 2025-03-25, days: 30}
+parties:
+  russia: {name: Russia, territory: russia, aliases: [Russia, Russian, Moscow, Kremlin]}
+  ukraine: {name: Ukraine, territory: ukraine, aliases: [Ukraine, Ukrainian, Kyiv, Zelensky]}
+claims:
+  - id: no-port-strikes
+    kind: commitment
+    text: Russia does not strike Ukrainian ports.
+    party: russia
+    targets: [civilian]
+    territory: [ukraine]
+  - id: deal-confirmed
+    kind: fact
+    text: Both sides confirmed the Black Sea deal.
+    speakers: [russia, ukraine]
+    topic: ['Black Sea']
+    confirm: ['confirmed', 'agreed']
+""",
+        encoding="utf-8",
+    )
+    path = str(folder / "black-sea-2025")
+    story = load_story(path)
+    lexicon, gazetteer = load_lexicon(path)
+    engine = Engine(story, lexicon, gazetteer)
+    found = stances(
+        engine,
+        article(
+            "Russian drones hit the port of Odesa overnight, Kyiv said.", "2025-03-30T07:00:00Z"
+        ),
+    )
+    assert found["no-port-strikes"] == ("breach", True)
+    found = stances(
+        engine, article("The Kremlin confirmed the Black Sea deal.", "2025-03-26T07:00:00Z")
+    )
+    assert found["deal-confirmed"][0] == "confirms"

@@ -1,0 +1,58 @@
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from db import open_db
+from db.schema import VIEWS, latest_version, migrations, schema_version
+from truce.errors import StorageError
+
+
+def test_new_database_is_at_latest_version_in_wal(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "t.db")
+    assert schema_version(db) == latest_version() >= 2
+    assert db.journal_mode == "wal"
+    for table in (
+        "feeds",
+        "fetches",
+        "articles",
+        "claims",
+        "mentions",
+        "evidence",
+        "incidents",
+        "reviews",
+        "claim_status",
+        "status_history",
+        "digests",
+        "runs",
+    ):
+        assert db[table].exists(), table
+    assert set(VIEWS) <= set(db.view_names())
+    assert db["articles_fts"].exists()
+
+
+def test_older_database_migrates_forward_and_keeps_rows(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    old = Database(path)
+    migrations.apply(old, stop_before="m002_views")  # a database from before the views
+    old["feeds"].insert({"id": "f", "url": "u", "outlet": "o", "tier": "wire"})
+    assert schema_version(old) == 1
+    old.close()
+    db = open_db(path)
+    assert schema_version(db) == latest_version()
+    assert db["feeds"].count == 1
+    assert "current_status" in db.view_names()
+
+
+def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
+    open_db(tmp_path / "t.db").close()
+    db = open_db(tmp_path / "t.db")
+    assert len(migrations.applied(db)) == latest_version()
+
+
+def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    bogus = tmp_path / "bogus.db"
+    bogus.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StorageError, match="not a Truce Watch database"):
+        open_db(bogus)
+    assert bogus.read_bytes().startswith(b"this is not sqlite")  # nothing overwritten

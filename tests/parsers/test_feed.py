@@ -1,0 +1,83 @@
+"""Each tricky feed shape is a data file in tests/data/feeds with its expectation beside it."""
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from parsers import parse_feed
+from parsers.fetch import fetch_feed
+from truce.errors import FeedError
+from truce.records import Feed
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "feeds"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "corpora"
+FETCHED = datetime(2025, 3, 20, 5, 0, tzinfo=UTC)
+FEED = Feed(id="case", url="case", outlet="Case")
+
+
+@pytest.mark.parametrize("case", sorted(p.stem for p in DATA.glob("*.xml")))
+def test_feed_case(case: str) -> None:
+    expect = json.loads((DATA / f"{case}.expect.json").read_text(encoding="utf-8"))
+    parsed = parse_feed((DATA / f"{case}.xml").read_bytes(), {}, FEED, FETCHED)
+    entries = parsed.entries
+    assert len(entries) == expect["entries"]
+    for key, attribute in (
+        ("titles", "title"),
+        ("summaries", "summary"),
+        ("urls", "url"),
+        ("published", "published"),
+        ("dated", "dated"),
+    ):
+        if key in expect:
+            assert [getattr(e, attribute) for e in entries] == expect[key]
+    assert bool(parsed.bozo) == expect.get("bozo", False)
+    assert len({e.id for e in entries}) == len(entries)
+
+
+def test_entry_ids_are_stable_across_parses() -> None:
+    content = (DATA / "no_dates_no_guid.xml").read_bytes()
+    first = parse_feed(content, {}, FEED, FETCHED)
+    again = parse_feed(content, {}, FEED, datetime(2025, 4, 1, tzinfo=UTC))
+    assert [e.id for e in first.entries] == [e.id for e in again.entries]
+
+
+def test_not_a_feed_raises_feed_error() -> None:
+    with pytest.raises(FeedError, match="not a feed"):
+        parse_feed(b"\x00\x01 binary junk", {}, FEED, FETCHED)
+
+
+def test_missing_local_file_is_a_feed_error(tmp_path: Path) -> None:
+    with pytest.raises(FeedError, match="no such file"):
+        fetch_feed(str(tmp_path / "missing.xml"))
+
+
+def test_file_url_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "f.xml"
+    path.write_bytes(b"<rss/>")
+    assert fetch_feed(path.as_uri()).content == b"<rss/>"
+
+
+OUTLETS = SHARED / "outlet-shapes"
+
+
+@pytest.mark.skipif(
+    not OUTLETS.is_dir(),
+    reason="../shared/corpora/outlet-shapes is absent "
+    "(publishers' feeds are read from there, never copied into the project)",
+)
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in OUTLETS.glob("*.xml")) if OUTLETS.is_dir() else []
+)
+def test_real_outlet_feeds_parse_to_clean_entries(name: str) -> None:
+    import feedparser
+
+    content = (OUTLETS / name).read_bytes()
+    parsed = parse_feed(content, {}, FEED, FETCHED)
+    reference = feedparser.parse(content)
+    assert 0 < len(parsed.entries) <= len(reference.entries)
+    for entry in parsed.entries:
+        assert entry.title or entry.summary
+        assert "<" not in entry.title or ">" not in entry.title  # no markup left
+        assert entry.published.endswith("Z")

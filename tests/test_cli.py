@@ -1,0 +1,178 @@
+"""The command line: JSON output, one-line errors, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from truce.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(args))
+    out, err = capsys.readouterr()
+    return int(exit_info.value.code or 0), out, err
+
+
+@pytest.mark.prefect
+def test_status_json(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _err = run(capsys, "status", "--db", str(demo_db), "--json")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(rows) == 7
+    for row in rows:
+        assert {
+            "claim_id",
+            "kind",
+            "status",
+            "since",
+            "reason",
+            "evidence_count",
+            "incidents_alleged",
+            "incidents_corroborated",
+        } <= set(row)
+    assert {r["claim_id"]: r["status"] for r in rows}["energy-halt"] == "expired"
+
+
+@pytest.mark.prefect
+def test_status_as_of(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "status", "--db", str(demo_db), "--json", "--as-of", "2025-03-16")
+    assert code == 0
+    assert {json.loads(x)["claim_id"]: json.loads(x)["status"] for x in out.splitlines()}[
+        "energy-halt"
+    ] == "unconfirmed"
+
+
+@pytest.mark.prefect
+def test_evidence_json(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys,
+        "evidence",
+        "--db",
+        str(demo_db),
+        "--json",
+        "--claim",
+        "energy-halt",
+        "--stance",
+        "breach",
+    )
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and rows
+    for row in rows:
+        assert {
+            "article_url",
+            "article_id",
+            "claim_id",
+            "stance",
+            "alleged",
+            "event_date",
+            "outlet",
+            "quote",
+            "confidence",
+            "rule",
+        } <= set(row)
+        assert row["claim_id"] == "energy-halt" and row["stance"] == "breach"
+
+
+@pytest.mark.prefect
+def test_read_commands_answer(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for command in (
+        ["incidents"],
+        ["feeds"],
+        ["search", "substation"],
+        ["digest", "--date", "2025-03-20"],
+    ):
+        code, out, _ = run(capsys, *command, "--db", str(demo_db))
+        assert code == 0 and out.strip(), command
+
+
+@pytest.mark.prefect
+def test_review_recomputes(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    copy = tmp_path / "copy.db"
+    shutil.copy(demo_db, copy)
+    _, out, _ = run(capsys, "evidence", "--db", str(copy), "--json", "--stance", "breach")
+    evidence_id = json.loads(out.splitlines()[0])["evidence_id"]
+    code, out, _ = run(
+        capsys, "review", evidence_id, "--reject", "--note", "test", "--db", str(copy)
+    )
+    assert code == 0 and "rejected" in out
+    _, out, _ = run(capsys, "evidence", "--db", str(copy), "--json")
+    assert {json.loads(x)["evidence_id"]: json.loads(x)["review"] for x in out.splitlines()}[
+        evidence_id
+    ] == "reject"
+
+
+@pytest.mark.prefect
+def test_run_offline_records_failing_feeds(
+    prefect_harness: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text(f"""feeds:
+  - {{id: down, outlet: Down, url: "http://127.0.0.1:9/feed.xml"}}
+  - {{id: local, outlet: Local, url: "{ROOT / "tests/data/feeds/atom_offsets.xml"}"}}
+""")
+    db = tmp_path / "t.db"
+    code, out, _ = run(
+        capsys, "run", "--feeds", str(feeds), "--db", str(db), "--as-of", "2025-04-02"
+    )
+    assert code == 0
+    assert "1 ok, 1 failing" in out and len(out.strip().splitlines()) == 1
+    _, out, _ = run(capsys, "feeds", "--db", str(db), "--json")
+    health = {json.loads(x)["feed_id"]: json.loads(x) for x in out.splitlines()}
+    assert health["down"]["consecutive_failures"] == 1 and health["down"]["last_error"]
+    assert health["local"]["articles"] == 1
+
+
+def test_missing_feeds_file_is_a_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(
+        capsys, "run", "--feeds", str(tmp_path / "nope.yaml"), "--db", str(tmp_path / "t.db")
+    )
+    assert code == 2
+    assert err.startswith("Error: ") and len(err.strip().splitlines()) == 1 and "nope.yaml" in err
+
+
+def test_malformed_feeds_file_names_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("feeds:\n  - {id: x, url: [unclosed\n")
+    code, _, err = run(capsys, "run", "--feeds", str(bad), "--db", str(tmp_path / "t.db"))
+    assert code == 2 and f"{bad}:" in err and "Traceback" not in err
+
+
+def test_status_without_database_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "status", "--db", str(tmp_path / "none.db"))
+    assert code == 2 and "no database" in err
+
+
+def test_bad_as_of_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "t.db").touch()
+    code, _, err = run(capsys, "status", "--db", str(tmp_path / "t.db"), "--as-of", "yesterdayish")
+    assert code == 2 and "not a date" in err
+
+
+def test_eval_reports_metrics(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "eval", str(ROOT / "tests/data/labelled/test.jsonl"), "--json")
+    report = json.loads(out)
+    assert code == 0 and report["items"] >= 100
+    assert 0 <= report["macro_f1"] <= 1 and report["per_claim"]
+    assert {"precision", "recall", "f1", "support"} <= set(report["per_claim"][0])
+
+
+def test_eval_bad_file_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x"\n')
+    code, _, err = run(capsys, "eval", str(bad))
+    assert code == 2 and "bad.jsonl:1" in err

@@ -1,0 +1,85 @@
+"""The offline demo, replayed once through the real Prefect pipeline (see conftest.demo_db)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from claims.status import claim_statuses
+from db import open_db, store
+from truce.records import Story
+
+pytestmark = pytest.mark.prefect
+
+
+def statuses_at(db_path: Path, story: Story, when: datetime) -> dict[str, str]:
+    db = open_db(db_path)
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    result, _ = claim_statuses(
+        story,
+        store.load_evidence(db, story, known_by=stamp),
+        store.load_reviews(db, known_by=stamp),
+        when,
+    )
+    return {s.claim_id: s.status for s in result}
+
+
+def test_final_status_of_the_demo(demo_db: Path) -> None:
+    db = open_db(demo_db)
+    final = {r["claim_id"]: r for r in db.query("SELECT * FROM current_status")}
+    assert final["energy-halt"]["status"] == "expired"
+    assert (
+        final["energy-halt"]["incidents_alleged"] + final["energy-halt"]["incidents_corroborated"]
+        >= 1
+    )
+    assert final["ukraine-reciprocity"]["status"] != "unconfirmed"
+    assert final["window-30d"]["status"] in ("confirmed", "disputed")
+
+
+def test_history_shows_the_breach_while_the_window_was_open(demo_db: Path) -> None:
+    history = store.history(open_db(demo_db), "energy-halt")
+    during = [h for h in history if h["changed_at"] < "2025-04-17"]
+    assert any(h["status"].startswith("breached-") for h in during)
+    assert history[-1]["status"] == "expired"
+
+
+def test_as_of_replay_differs_between_days(demo_db: Path, story: Story) -> None:
+    early = statuses_at(demo_db, story, datetime(2025, 3, 25, 12, tzinfo=UTC))
+    late = statuses_at(demo_db, story, datetime(2025, 4, 30, 12, tzinfo=UTC))
+    assert early != late
+    assert early["energy-halt"].startswith("breached-") and late["energy-halt"] == "expired"
+
+
+def test_history_is_consistent_with_as_of_replay(demo_db: Path, story: Story) -> None:
+    """Replaying each recorded change time gives the status that was recorded then."""
+    db = open_db(demo_db)
+    for row in store.history(db):
+        when = datetime.fromisoformat(row["changed_at"].replace("Z", "+00:00"))
+        assert statuses_at(demo_db, story, when)[row["claim_id"]] == row["status"], row
+
+
+def test_one_digest_per_day_with_breach_and_window_end_headlines(demo_db: Path) -> None:
+    db = open_db(demo_db)
+    digests = {r["date"]: r for r in db.query("SELECT * FROM digests ORDER BY date")}
+    assert len(digests) >= 40
+    assert all(Path(r["path"]).exists() for r in digests.values())
+    assert any("Breach reported" in r["headline"] for d, r in digests.items() if d <= "2025-03-21")
+    assert "window ended" in digests["2025-04-17"]["headline"]
+
+
+def test_rerunning_a_cycle_duplicates_nothing(demo_db: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from flows.demo import demo_days, demo_dir
+    from flows.pipeline import pipeline
+
+    copy = tmp_path / "copy.db"
+    shutil.copy(demo_db, copy)
+    db = open_db(copy)
+    tables = ("articles", "evidence", "incidents", "status_history", "digests", "mentions")
+    before = {t: db[t].count for t in tables}
+    last = demo_days(demo_dir(), "Europe/Kyiv")[-1]
+    pipeline(str(copy), list(last.feeds), as_of=last.as_of, reports_dir=str(tmp_path / "r"))
+    assert {t: db[t].count for t in tables} == before
