@@ -21,8 +21,11 @@ ROOT = Path(__file__).resolve().parent.parent
 def main() -> None:
     story = load_story()
     engine = Engine(story, *load_lexicon())
-    items = [i.article for name in ("tune.jsonl", "test.jsonl")
-             for i in load_labelled(ROOT / "tests/data/labelled" / name)]
+    items = [
+        i.article
+        for name in ("tune.jsonl", "test.jsonl")
+        for i in load_labelled(ROOT / "tests/data/labelled" / name)
+    ]
     sentences = [s for a in items for s in a.summary.split(". ") if s]
     pool = itertools.cycle(sentences)
     five = [replace(a, summary=". ".join(next(pool) for _ in range(5)) + ".") for a in items]
@@ -43,8 +46,10 @@ def main() -> None:
         for a in longer:
             engine.assess(a)
         cost = (time.perf_counter() - start) / len(longer)
-        print(f"{len(longer):>10} {5 * factor:>18} {1 / cost:>12.0f} {cost * 1e6:>11.0f}"
-              f"   cost ratio vs 5 sentences: {cost / base:.2f} (linear would be {factor})")
+        print(
+            f"{len(longer):>10} {5 * factor:>18} {1 / cost:>12.0f} {cost * 1e6:>11.0f}"
+            f"   cost ratio vs 5 sentences: {cost / base:.2f} (linear would be {factor})"
+        )
 
 
 if __name__ == "__main__":

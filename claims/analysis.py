@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from claims.lexicon import Lexicon, Place
@@ -80,6 +79,14 @@ class Sentence:
     attacks: list[tuple[int, int]] = field(default_factory=list)  # not negated or halted
     targets: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     speakers: set[str] = field(default_factory=set)
+    clauses: list[tuple[int, int]] = field(default_factory=list)
+
+    def clause(self, position: int) -> int:
+        """Index of the clause holding `position` ("..., though shelling went on" is another)."""
+        for index, (start, end) in enumerate(self.clauses):
+            if start <= position < end:
+                return index
+        return len(self.clauses) - 1
 
     def token_index(self, position: int) -> int:
         for index, (start, _end, _text) in enumerate(self.tokens):
@@ -106,9 +113,7 @@ def analyse(lex: Lexicon, text: str, offset: int) -> Sentence:
     sentence.tokens = [
         (m.start(), m.end(), m.group().lower().rstrip(".")) for m in _TOKEN.finditer(text)
     ]
-    sentence.places = _non_overlapping(
-        PlaceMention(m.start(), m.end(), lex.place_of(m.group())) for m in lex.place.finditer(text)
-    )
+    sentence.places = [PlaceMention(s, e, place) for s, e, place in lex.find_places(text)]
     place_spans = [(p.start, p.end) for p in sentence.places]
     for name, pattern in lex.targets.items():
         sentence.targets[name] = [(m.start(), m.end()) for m in pattern.finditer(text)]
@@ -124,12 +129,30 @@ def analyse(lex: Lexicon, text: str, offset: int) -> Sentence:
     for start, end, party in sorted(_dedupe(raw_parties)):
         sentence.parties.append(PartyMention(start, end, party, _role(lex, sentence, start, end)))
     sentence.speakers = {p.party for p in sentence.parties if p.role == "speaker"}
+    # "Russia says..." names a side, "in Russia" a place: keep a country name as a place only
+    # where it is used as one
+    named = {(p.start, p.end) for p in sentence.parties if p.role != "location"}
+    sentence.places = [p for p in sentence.places if (p.start, p.end) not in named]
+    sentence.clauses = _clauses(text)
+    senses = [(m.start(), m.end()) for m in lex.not_attack.finditer(text)]
     sentence.attacks = [
         (m.start(), m.end())
         for m in lex.attack.finditer(text)
-        if not blocked(lex, sentence, m.start())
+        if not any(s <= m.start() < e for s, e in senses)
+        and not blocked(lex, sentence, m.start())
+        and not lex.halt_after.match(text[m.end() :].lstrip(" -"))
     ]
     return sentence
+
+
+_CLAUSE_BREAK = re.compile(
+    r";|\s[\u2014\u2013]\s|,?\s+(?:but|though|although|while|whereas|yet|however)\s", re.IGNORECASE
+)
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    bounds = [0, *(m.start() for m in _CLAUSE_BREAK.finditer(text)), len(text) + 1]
+    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
 
 
 def blocked(lex: Lexicon, sentence: Sentence, position: int) -> bool:
@@ -152,22 +175,13 @@ def _dedupe(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     return kept
 
 
-def _non_overlapping(mentions: Iterable[PlaceMention]) -> list[PlaceMention]:
-    kept: list[PlaceMention] = []
-    for mention in sorted(mentions, key=lambda m: (m.start, -(m.end - m.start))):
-        if kept and mention.start < kept[-1].end:
-            continue
-        kept.append(mention)
-    return kept
-
-
 def _role(lex: Lexicon, sentence: Sentence, start: int, end: int) -> str:
     """How a party is named: as the one who speaks, who attacks, whose property, or where."""
     previous = sentence.tokens_before(start, 2)
     if previous[-2:] == ["according", "to"]:
         return "speaker"
     after = sentence.text[end : end + 80]
-    if lex.weapon_ahead.match(after):
+    if lex.weapon_ahead.match(after) or lex.weapon_near.match(after):
         return "by" if previous[-1:] == ["by"] else "weapon"
     following = " ".join(
         t for _s, _e, t in sentence.tokens[sentence.token_index(end) :][:6] if t != ","

@@ -15,31 +15,54 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from claims.analysis import Sentence, analyse, blocked
 from claims.lexicon import Lexicon
-from claims.text import event_date, split_sentences
+from claims.text import event_date, explicit_dates, split_sentences
 from truce.records import Article, Claim, Evidence, Stance, Story
 
 ENGINE_VERSION = "rules-1"
 _PRIORITY = {"breach": 3, "contradicts": 2, "confirms": 1}
 _DURATION = re.compile(r"\b(\d{1,3}|thirty|sixty|ninety|one|a)[- ](day|month)s?\b", re.IGNORECASE)
 _NUMBERS = {"thirty": 30, "sixty": 60, "ninety": 90, "one": 1, "a": 1}
-_START = re.compile(
-    r"\b(?:from|since|starting|effective|as of|took effect on|takes effect on|begins? on|began on|"
-    r"counted from|counting from|counts? from|start(?:ed|s)? on|in force from|valid from)\s+"
-    r"(?:(?:march|april)\s+(\d{1,2})(?:st|nd|rd|th)?|(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(march|april))",
-    re.IGNORECASE,
-)
 _EXPIRY = re.compile(
     r"\b(expired|expires|expiring|lapsed|lapses|ran out|runs out|run out|"
     r"came to an end|has ended|ended|is over|was over)\b",
     re.IGNORECASE,
 )
-_EXTENSION = re.compile(
-    r"\b(extend(?:ed|s|ing)?|extension|prolong(?:ed|s)?|renew(?:ed|s)?)\b", re.IGNORECASE
+# Only a done deal counts: "was extended", not "any decision on extending it".
+_EXTENDED = re.compile(
+    r"\b(extended|prolonged|renewed|agreed (?:to|on) an extension)\b", re.IGNORECASE
+)
+_EARLY_END = re.compile(
+    r"\b(ahead of schedule|prematurely|ended early|cut short|(?:is|was) (?:effectively )?(?:dead|"
+    r"over)|no longer (?:observ\w*|bound|in (?:force|effect)|respect\w*|valid|applies)|stopped "
+    r"observing|ceased to (?:observe|apply))\b",
+    re.IGNORECASE,
+)
+_START_CUE = re.compile(
+    r"\b(from|since|starting|start(?:s|ed)?|count(?:s|ed|ing)?|took effect|takes effect|into "
+    r"force|in force from|effective|valid from|began|begins)\b",
+    re.IGNORECASE,
+)
+_POSSESSIVE_GAP = re.compile(r"(?:'s|\u2019s)\s+(?:[\w-]+\s+)?", re.IGNORECASE)
+# "attacked energy facilities 100 times during the pause": inside the window, whenever published
+_DURING = re.compile(
+    r"\b(?:during|throughout|since the start of|since|in the course of) (?:the |this |its )?"
+    r"(?:\w+[- ])?(?:pause|moratorium|truce|ceasefire|halt)\b",
+    re.IGNORECASE,
+)
+_CONDITIONAL = re.compile(r"\b(if|unless|whether|could|would|might|may|should)\b", re.IGNORECASE)
+# "energy infrastructure only", "limits the truce to energy sites", "not ports or railways"
+_ENERGY_ONLY = re.compile(
+    r"\b(?:only|solely|exclusively|strictly|limit(?:s|ed|ing)?|restrict(?:s|ed|ing)?|confin(?:es|ed)"
+    r"|appl(?:y|ies|ied) only)\b[\w' ]{0,25}\benergy\b|\benergy\b[\w' -]{0,30}\b(?:only|alone|"
+    r"exclusively)\b|\bnot\b[\w ]{0,20}\b(?:infrastructure in general|ports|railways|bridges|roads|"
+    r"water|other infrastructure|civilian infrastructure)\b|\b(?:leaves?|left) out\b|\bdoes not "
+    r"(?:extend|apply) to\b",
+    re.IGNORECASE,
 )
 _FULL_TRUCE = re.compile(
     r"\b(full|complete|comprehensive|general|total|unconditional)\b[\w -]{0,20}"
@@ -85,9 +108,11 @@ class Engine:
     def assess(self, article: Article) -> Assessment:
         text = article.text
         published = date.fromisoformat(article.published[:10])
-        if published < self.story.deal_date or not self._relevant(text):
+        if published < self.story.deal_date:
             return Assessment((), ())
         sentences = [analyse(self.lex, text[s:e], s) for s, e in split_sentences(text)]
+        if not self._relevant(text, sentences):
+            return Assessment((), ())
         evidence, mentions = [], []
         for claim in self.story.claims:
             candidates = [
@@ -108,10 +133,10 @@ class Engine:
             evidence.append(self._evidence(article, claim, best))
         return Assessment(tuple(evidence), tuple(dict.fromkeys(mentions)))
 
-    def _relevant(self, text: str) -> bool:
+    def _relevant(self, text: str, sentences: list[Sentence]) -> bool:
         """The relevance gate: the article must be about the story's parties or places, and not
         mainly about another conflict."""
-        on_topic = len(self.lex.relevant.findall(text))
+        on_topic = sum(len(s.parties) + len(s.places) for s in sentences)
         return on_topic > 0 and len(self.lex.off_topic.findall(text)) < on_topic
 
     def _evidence(self, article: Article, claim: Claim, c: Candidate) -> Evidence:
@@ -163,7 +188,7 @@ class Engine:
         elif claim.detector == "scope":
             found += self._scope(claim, s)
         elif claim.detector == "fighting":
-            found += self._fighting(claim, s)
+            found += self._fighting(claim, s, published)
         return found
 
     # Breaches -------------------------------------------------------------------------------
@@ -176,31 +201,35 @@ class Engine:
         article: Article,
         published: date,
     ) -> list[Candidate]:
+        """A strike by the committed party on a protected target in protected ground, inside
+        the window; or an accusation that the party violated the deal."""
         energy = [t for cls in claim.targets for t in s.targets.get(cls, [])]
-        violation = next(
-            (m for m in self.lex.violation.finditer(s.text) if not blocked(self.lex, s, m.start())),
-            None,
-        )
-        if not (s.attacks and energy) and violation is None:
-            return []
-        anchor = s.attacks[0][0] if s.attacks and energy else violation.start()  # type: ignore[union-attr]
-        side, place = self._target_side(s, anchor)
-        attacker, explicit = self._attacker(s, anchor, side)
-        if attacker != claim.party:
-            return []
-        protected = set(claim.territory)
-        if side is not None and side not in protected:
-            return []
-        day = event_date(s.text, published)
-        if not self.story.window.contains(day):
-            return []
-        victim = self._other(attacker)
-        alleged = self._alleged(s, sentences, article, attacker, victim)
-        if s.attacks and energy:
+        # an attack and a protected target in the same clause
+        pairs = [a for a in s.attacks for t in energy if s.clause(a[0]) == s.clause(t[0])]
+        if pairs:
+            anchor = pairs[0][0]
+            side, place = self._target_side(s, anchor)
+            attacker, explicit = self._attacker(s, anchor, side)
             rule = "breach.explicit-attacker" if explicit else "breach.inferred-attacker"
             confidence = 0.85 if explicit else 0.7
         else:
-            rule, confidence, alleged = "breach.violation-claim", 0.6, True
+            side, place, anchor = None, None, 0
+            attacker, rule = self._violator(claim, s)
+            confidence = 0.6
+            if attacker is None:
+                return []
+        if attacker != claim.party:
+            return []
+        if side is not None and side not in set(claim.territory):
+            return []
+        day = event_date(s.text, published, anchor if pairs else None)
+        if _DURING.search(s.text) and published >= self.story.window.start:
+            day = min(day, self.story.window.end - timedelta(days=1))
+        if not self.story.window.contains(day):
+            return []
+        alleged = True
+        if pairs:
+            alleged = self._alleged(s, sentences, article, attacker, self._other(attacker))
         return [
             Candidate(
                 "breach",
@@ -215,6 +244,33 @@ class Engine:
                 place.region if place else None,
             )
         ]
+
+    def _violator(self, claim: Claim, s: Sentence) -> tuple[str | None, str]:
+        """Who is accused of violating the deal: "Kyiv's violations", "violations by Moscow",
+        "Russia violated", "accused Kyiv of violating"; or each side when they accuse each
+        other. Conditionals ("if Kyiv kept violating it") are not accusations."""
+        topic = self.lex.claim_patterns[claim.id][0]
+        if not topic.search(s.text):
+            return None, ""
+        for m in self.lex.violation.finditer(s.text):
+            before = s.window_before(m.start(), 6)
+            if self._negated(s, m.start()) or _CONDITIONAL.search(before):
+                continue
+            if self.lex.mutual.search(s.text):
+                return claim.party, "breach.mutual-accusation"
+            for p in s.parties:  # "violations by Moscow", "a violation of Kyiv's pledge"
+                if p.start > m.end() and s.text[m.end() : p.start].strip().lower() == "by":
+                    return p.party, "breach.violation-claim"
+            clause = s.clause(m.start())
+            for p in reversed(s.parties):  # "Kyiv's repeated violations", "Russia violated"
+                between = s.text[p.end : m.start()]
+                if p.end > m.start() or s.clause(p.start) != clause:
+                    continue
+                if _POSSESSIVE_GAP.fullmatch(between) or (
+                    p.role in ("agent", "weapon") and len(between.split()) <= 4
+                ):
+                    return p.party, "breach.violation-claim"
+        return None, ""
 
     def _target_class(self, claim: Claim, s: Sentence) -> str | None:
         for cls in claim.targets:
@@ -348,34 +404,39 @@ class Engine:
         )
 
     def _window(self, claim: Claim, s: Sentence, published: date) -> list[Candidate]:
+        """Length, start date, extension and end of the deal against the claimed window."""
         if not self._about_deal(claim, s):
             return []
         window = self.story.window
         hedged = bool(self.lex.hedge.search(s.text))
-        start = _START.search(s.text)
-        if start:
-            day = int(start.group(1) or start.group(2))
-            month = (start.group(0).lower().count("april") and 4) or 3
-            same = date(window.start.year, month, day) == window.start
-            return [Candidate("confirms" if same else "contradicts", s, "window.start-date", 0.75)]
-        extension = _EXTENSION.search(s.text)
-        if extension and not hedged and not self._negated(s, extension.start()):
+        if _START_CUE.search(s.text):
+            for day in explicit_dates(s.text, published):
+                if day == window.start:
+                    return [Candidate("confirms", s, "window.start-date", 0.75)]
+                if -3 <= (day - window.start).days <= 20 and day < window.end - timedelta(days=5):
+                    return [Candidate("contradicts", s, "window.other-start", 0.75)]
+        early = _EARLY_END.search(s.text)
+        if early and not hedged and published < window.end:
+            return [Candidate("contradicts", s, "window.early-end", 0.65)]
+        extension = _EXTENDED.search(s.text)
+        if (
+            extension
+            and not hedged
+            and not self.lex.no_event.search(s.window_before(extension.start(), 4))
+        ):
             return [Candidate("contradicts", s, "window.extension", 0.7)]
         for m in _DURATION.finditer(s.text):
             amount = _NUMBERS.get(m.group(1).lower()) or int(m.group(1))
-            days = amount * 30 if m.group(2).lower() == "month" else amount
-            if days == claim.value or (m.group(2).lower() == "month" and amount == 1):
+            month = m.group(2).lower() == "month"
+            days = amount * 30 if month else amount
+            if days == claim.value or (month and amount == 1):
                 return [Candidate("confirms", s, "window.duration", 0.75)]
-            if not hedged:
+            if days >= 5 and not hedged:
                 return [Candidate("contradicts", s, "window.other-duration", 0.6)]
         expiry = _EXPIRY.search(s.text)
-        if expiry and not self._negated(s, expiry.start()):
-            near_end = (window.end - published).days <= 3
-            return (
-                [Candidate("confirms", s, "window.expiry", 0.7)]
-                if near_end
-                else [Candidate("contradicts", s, "window.early-end", 0.55)]
-            )
+        near_end = (window.end - published).days <= 3
+        if expiry and near_end and not self._negated(s, expiry.start()):
+            return [Candidate("confirms", s, "window.expiry", 0.7)]
         return []
 
     def _scope(self, claim: Claim, s: Sentence) -> list[Candidate]:
@@ -385,11 +446,7 @@ class Engine:
         energy_terms = {s.text[a:b].lower() for a, b in s.targets.get("energy", [])}
         if contradict.search(s.text) and len(energy_terms) >= 3:
             return [Candidate("contradicts", s, "scope.energy-list", 0.75)]
-        if re.search(
-            r"\b(only|solely|exclusively|limited to|restricted to)\b[\w ]{0,15}\benergy\b",
-            s.text,
-            re.IGNORECASE,
-        ):
+        if _ENERGY_ONLY.search(s.text):
             return [Candidate("contradicts", s, "scope.energy-only", 0.7)]
         if self.lex.hedge.search(s.text):
             return []
@@ -400,15 +457,17 @@ class Engine:
 
     # Forecast: does the fighting go on? -----------------------------------------------------
 
-    def _fighting(self, claim: Claim, s: Sentence) -> list[Candidate]:
+    def _fighting(self, claim: Claim, s: Sentence, published: date) -> list[Candidate]:
+        """Attacks and combat of any kind after the deal: the war goes on (or pauses)."""
         _topic, confirm, contradict = self.lex.claim_patterns[claim.id]
-        context = s.parties or s.places
+        if not (s.parties or s.places) or event_date(s.text, published) < self.story.deal_date:
+            return []
         m = contradict.search(s.text)
-        if m and context and not self._negated(s, m.start()):
+        if m and not self._negated(s, m.start()):
             return [Candidate("contradicts", s, "fighting.lull", 0.6)]
-        if s.attacks and context:
+        if s.attacks:
             return [Candidate("confirms", s, "fighting.attack", 0.65)]
         m = confirm.search(s.text)
-        if m and context and not blocked(self.lex, s, m.start()):
+        if m and not blocked(self.lex, s, m.start()):
             return [Candidate("confirms", s, "fighting.cue", 0.55)]
         return []

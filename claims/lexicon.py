@@ -24,10 +24,22 @@ def _listed(value: Any) -> list[str]:
     return [str(v) for v in value]
 
 
+_WORD = re.compile(r"[\w\u2019'-]+")
+_POSSESSIVE = re.compile(r"(?:'s|\u2019s|'|\u2019)$")
+
+
+def place_key(name: str) -> str:
+    """How a place name is looked up: lower-case words joined by single spaces."""
+    return " ".join(_POSSESSIVE.sub("", w.lower()) for w in _WORD.findall(name))
+
+
 def _ahead(patterns: list[str], gap: int) -> re.Pattern[str]:
+    """What follows a party's name: right after it ("Russian drones"), or after a possessive
+    and up to `gap` more words ("Ukraine's largest gas facility")."""
     alternatives = "|".join(f"(?:{p})" for p in patterns)
     return re.compile(
-        rf"^(?:'s|\u2019s)?\s*(?:[\w-]+\s+){{0,{gap}}}?(?:{alternatives})(?![\w-])", re.IGNORECASE
+        rf"^(?:(?:'s|\u2019s)\s*(?:[\w-]+\s+){{0,{gap}}}?|\s+)(?:{alternatives})(?![\w-])",
+        re.IGNORECASE,
     )
 
 
@@ -56,10 +68,16 @@ class Lexicon:
         }
         # "Russian attack drones", "Ukraine's power grid": what follows a party's name
         self.weapon_ahead = _ahead(_listed(lexicon.get("weapon")), 2)
+        self.weapon_near = re.compile(
+            r"^\s+(?:[\w-]+\s+){0,2}?" + self.weapon.pattern, re.IGNORECASE
+        )
         self.target_ahead = _ahead(
-            [p for pats in (lexicon.get("targets") or {}).values() for p in _listed(pats)], 1
+            [p for pats in (lexicon.get("targets") or {}).values() for p in _listed(pats)], 2
         )
         self.no_event = words(_listed(lexicon.get("no_event")))
+        self.not_attack = words(_listed(lexicon.get("not_attack")))
+        self.halt_after = words(_listed(lexicon.get("halt_after")))
+        self.mutual = words(_listed(lexicon.get("mutual")))
         self.speech = words(_listed(lexicon.get("speech")))
         self.accusation = words(_listed(lexicon.get("accusation")))
         self.violation = words(_listed(lexicon.get("violation")))
@@ -82,14 +100,38 @@ class Lexicon:
                 bool(raw.get("occupied", False)),
             )
             for name in [raw["name"], *_listed(raw.get("aliases"))]:
-                self.places.setdefault(name.lower(), place)
-        self.place = words(re.escape(name) for name in self.places)
+                self.places.setdefault(place_key(name), place)
+        # first word -> the lengths (in words) of the names it starts, longest first
+        self.place_starts: dict[str, list[int]] = {}
+        for key in self.places:
+            words_ = key.split(" ")
+            self.place_starts.setdefault(words_[0], []).append(len(words_))
+        for sizes in self.place_starts.values():
+            sizes.sort(reverse=True)
         self.claim_patterns = {
             claim.id: (words(claim.topic), words(claim.confirm), words(claim.contradict))
             for claim in story.claims
         }
-        relevant = [a for p in story.parties for a in p.aliases] + list(self.places)
-        self.relevant = words(relevant)
+        self.aliases = words(a for p in story.parties for a in p.aliases)
 
-    def place_of(self, text: str) -> Place:
-        return self.places[text.lower()]
+    def find_places(self, text: str) -> list[tuple[int, int, Place]]:
+        """Gazetteer names in `text`, longest first, by token n-gram lookup: a dictionary probe
+        per position instead of a regex with a thousand alternatives."""
+        tokens = [
+            (m.start(), m.end(), _POSSESSIVE.sub("", m.group().lower()))
+            for m in _WORD.finditer(text)
+        ]
+        found, index = [], 0
+        while index < len(tokens):
+            step = 1
+            for size in self.place_starts.get(tokens[index][2], ()):
+                if index + size > len(tokens):
+                    continue
+                key = " ".join(t[2] for t in tokens[index : index + size])
+                place = self.places.get(key)
+                if place is not None:
+                    found.append((tokens[index][0], tokens[index + size - 1][1], place))
+                    step = size
+                    break
+            index += step
+        return found

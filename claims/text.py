@@ -111,33 +111,48 @@ _EXPLICIT = re.compile(
 )
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _WEEKDAY = re.compile(
-    r"\b(?:on|late|early|overnight|last|since|night of|evening of|morning of)\s+"
-    r"(?:on\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
-    re.IGNORECASE,
+    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE
 )
 _YESTERDAY = re.compile(r"\b(yesterday|last night|the previous day|a day earlier)\b", re.IGNORECASE)
 
 
-def event_date(sentence: str, published: date) -> date:
-    """The day an event in `sentence` happened: an explicit date, a weekday ("on Tuesday"),
-    "yesterday", else the publication day. Never later than publication."""
-    explicit = _EXPLICIT.search(sentence)
-    if explicit:
-        month_name = explicit.group(1) or explicit.group(4)
-        day_number = int(explicit.group(2) or explicit.group(3))
+def explicit_dates(sentence: str, published: date) -> list[date]:
+    """Every "25 March" / "March 25th" in `sentence`, in the publication's year."""
+    found = []
+    for m in _EXPLICIT.finditer(sentence):
+        month_name = m.group(1) or m.group(4)
         try:
-            candidate = date(published.year, _MONTHS[month_name.lower()], day_number)
+            found.append(
+                date(published.year, _MONTHS[month_name.lower()], int(m.group(2) or m.group(3)))
+            )
         except ValueError:
-            candidate = None
-        if candidate is not None:
-            if candidate > published:  # "December 30" read in January
-                candidate = candidate.replace(year=candidate.year - 1)
-            if (published - candidate).days <= 60:
-                return candidate
-    weekday = _WEEKDAY.search(sentence)
-    if weekday:
-        target = _WEEKDAYS.index(weekday.group(1).lower())
-        return published - timedelta(days=(published.weekday() - target) % 7)
+            continue
+    return found
+
+
+def event_date(sentence: str, published: date, anchor: int | None = None) -> date:
+    """The day an event in `sentence` happened: the explicit date or weekday ("on Tuesday",
+    "Wednesday's strike") nearest to `anchor` (the attack word), else "yesterday", else the
+    publication day. Never later than publication, never more than 60 days before it."""
+    candidates: list[tuple[int, date]] = []
+    for m in _EXPLICIT.finditer(sentence):
+        month_name = m.group(1) or m.group(4)
+        try:
+            day = date(published.year, _MONTHS[month_name.lower()], int(m.group(2) or m.group(3)))
+        except ValueError:
+            continue
+        if day > published:  # "December 30" read in January
+            day = day.replace(year=day.year - 1)
+        if (published - day).days <= 60:
+            candidates.append((m.start(), day))
+    for m in _WEEKDAY.finditer(sentence):
+        target = _WEEKDAYS.index(m.group(1).lower())
+        candidates.append(
+            (m.start(), published - timedelta(days=(published.weekday() - target) % 7))
+        )
+    if candidates:
+        where = anchor if anchor is not None else 0
+        return min(candidates, key=lambda c: abs(c[0] - where))[1]
     if _YESTERDAY.search(sentence):
         return published - timedelta(days=1)
     return published
