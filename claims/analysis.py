@@ -79,6 +79,7 @@ class Sentence:
     attacks: list[tuple[int, int]] = field(default_factory=list)  # not negated or halted
     targets: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     speakers: set[str] = field(default_factory=set)
+    deniers: set[str] = field(default_factory=set)  # speakers whose word is a denial
     clauses: list[tuple[int, int]] = field(default_factory=list)
 
     def clause(self, position: int) -> int:
@@ -129,6 +130,11 @@ def analyse(lex: Lexicon, text: str, offset: int) -> Sentence:
     for start, end, party in sorted(_dedupe(raw_parties)):
         sentence.parties.append(PartyMention(start, end, party, _role(lex, sentence, start, end)))
     sentence.speakers = {p.party for p in sentence.parties if p.role == "speaker"}
+    sentence.deniers = {
+        p.party
+        for p in sentence.parties
+        if p.role == "speaker" and lex.denial.match(speech_follows(lex, sentence, p.end) or "")
+    }
     # "Russia says..." names a side, "in Russia" a place: keep a country name as a place only
     # where it is used as one
     named = {(p.start, p.end) for p in sentence.parties if p.role != "location"}
@@ -181,13 +187,11 @@ def _role(lex: Lexicon, sentence: Sentence, start: int, end: int) -> str:
     if previous[-2:] == ["according", "to"]:
         return "speaker"
     after = sentence.text[end : end + 80]
+    if after.lstrip(" '\u2019s").startswith(":") and start <= 1:
+        return "speaker"  # "Ukrenergo: ..." / "Kremlin: ..." headlines
     if lex.weapon_ahead.match(after) or lex.weapon_near.match(after):
         return "by" if previous[-1:] == ["by"] else "weapon"
-    following = " ".join(
-        t for _s, _e, t in sentence.tokens[sentence.token_index(end) :][:6] if t != ","
-    )
-    speech = lex.speech.search(following)
-    if speech and not lex.attack.search(following[: speech.start()]):
+    if speech_follows(lex, sentence, end):
         return "speaker"
     if previous[-1:] == ["by"]:
         return "by"
@@ -196,3 +200,18 @@ def _role(lex: Lexicon, sentence: Sentence, start: int, end: int) -> str:
     if lex.target_ahead.match(after):
         return "owner"
     return "agent"
+
+
+def speech_follows(lex: Lexicon, sentence: Sentence, end: int) -> str | None:
+    """The speech verb that a name at `end` is the subject of ("Ukraine's air force said",
+    "the Kremlin on Tuesday denied"), within four words and before any comma or attack word."""
+    words: list[str] = []
+    for _s, _e, token in sentence.tokens[sentence.token_index(end) :][:4]:
+        if token in _CLAUSE:
+            break
+        words.append(token)
+    following = " ".join(words)
+    speech = lex.speech.search(following)
+    if speech and not lex.attack.search(following[: speech.start()]):
+        return speech.group().lower()
+    return None

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from claims.analysis import Sentence, analyse, blocked
+from claims.analysis import Sentence, analyse, blocked, speech_follows
 from claims.lexicon import Lexicon
 from claims.text import event_date, explicit_dates, split_sentences
 from truce.records import Article, Claim, Evidence, Stance, Story
@@ -47,11 +47,23 @@ _START_CUE = re.compile(
     r"force|in force from|effective|valid from|began|begins)\b",
     re.IGNORECASE,
 )
+_NO_ATTACKS = re.compile(
+    r"\b(?:no|zero|not a single|not one)\s+(?:new\s+|russian\s+|ukrainian\s+|enemy\s+)?"
+    r"(?:attacks?|strikes?|hits?|shelling|damage)\b[^.;]{0,80}\b(?:recorded|reported|registered|"
+    r"observed|detected|seen|overnight)\b",
+    re.IGNORECASE,
+)
 _POSSESSIVE_GAP = re.compile(r"(?:'s|\u2019s)\s+(?:[\w-]+\s+)?", re.IGNORECASE)
 # "attacked energy facilities 100 times during the pause": inside the window, whenever published
 _DURING = re.compile(
     r"\b(?:during|throughout|since the start of|since|in the course of) (?:the |this |its )?"
     r"(?:\w+[- ])?(?:pause|moratorium|truce|ceasefire|halt)\b",
+    re.IGNORECASE,
+)
+# Promises whose negation is a refusal ("has not agreed"); "no new orders" is not one.
+_PROMISE = re.compile(
+    r"agree|accept|commit|support|back|endorse|observ|compl|abid|honou?r|respect|"
+    r"adher|stick|keep|stop|halt|refrain",
     re.IGNORECASE,
 )
 _CONDITIONAL = re.compile(r"\b(if|unless|whether|could|would|might|may|should)\b", re.IGNORECASE)
@@ -183,13 +195,44 @@ class Engine:
             return found
         if claim.detector in ("commitment", "statement"):
             found += self._statement(claim, s)
-        elif claim.detector == "window":
+        if claim.detector == "commitment" and not found:
+            found += self._party_on_terms(claim, s, published) + self._quiet(claim, s)
+        if claim.detector == "window":
             found += self._window(claim, s, published)
         elif claim.detector == "scope":
             found += self._scope(claim, s)
         elif claim.detector == "fighting":
             found += self._fighting(claim, s, published)
         return found
+
+    def _party_on_terms(self, claim: Claim, s: Sentence, published: date) -> list[Candidate]:
+        """The committed party stating the deal's terms ("the 30-day moratorium has expired",
+        the Kremlin) is the party confirming its commitment."""
+        if claim.party not in s.speakers:
+            return []
+        for term in (c for c in self.story.claims if c.detector == "window"):
+            if any(c.stance == "confirms" for c in self._window(term, s, published)):
+                return [
+                    Candidate(
+                        "confirms", s, "commitment.party-states-terms", 0.6, actor=claim.party
+                    )
+                ]
+        return []
+
+    def _quiet(self, claim: Claim, s: Sentence) -> list[Candidate]:
+        """ "No attacks on energy facilities were recorded" in the protected ground: the halt
+        holds there."""
+        m = _NO_ATTACKS.search(s.text)
+        if not m or not any(s.targets.get(cls) for cls in claim.targets):
+            return []
+        sides = {p.place.side for p in s.places}
+        sides |= {self.story.party(p).territory for p in self._operators_named(s)}
+        if sides and sides <= set(claim.territory):
+            return [Candidate("confirms", s, "commitment.no-attacks-recorded", 0.6)]
+        return []
+
+    def _operators_named(self, s: Sentence) -> list[str]:
+        return [party for party, pattern in self.lex.operators.items() if pattern.search(s.text)]
 
     # Breaches -------------------------------------------------------------------------------
 
@@ -333,17 +376,17 @@ class Engine:
         text = s.text
         if self.lex.independent.search(text) or self.lex.admission.search(text):
             return False
-        if attacker in s.speakers:
-            return False
+        if attacker in s.speakers - s.deniers:
+            return False  # the attacker's own word
         operators = self.lex.operators.get(victim or "")
         if operators is not None:
             for m in operators.finditer(text):
-                head = text[m.end() : m.end() + 60]
                 if (
-                    self.lex.speech.search(head)
+                    speech_follows(self.lex, s, m.end())
+                    or text[m.end() :].lstrip(" '\u2019s").startswith(":")
                     or "according to" in text[: m.start()][-20:].lower()
                 ):
-                    return False
+                    return False  # the operator's report of its own damage
         if victim in s.speakers or self.lex.accusation.search(text):
             return True
         if self.lex.officials.search(text) and self.lex.speech.search(text):
@@ -372,25 +415,63 @@ class Engine:
         return bool(self.lex.negation.search(s.window_before(position, 3)))
 
     def _statement(self, claim: Claim, s: Sentence) -> list[Candidate]:
+        """A speaker's words about the claim's topic. The agent of the cue (the party named
+        nearest before it) must be one of the claim's speakers. For a commitment, a negated
+        promise ("Kyiv has not agreed to halt strikes") contradicts it; a cue in a clause about
+        a full ceasefire is about that other proposal; a hedge in the cue's clause is no
+        agreement."""
         topic, confirm, contradict = self.lex.claim_patterns[claim.id]
         if not topic.search(s.text):
             return []
         allowed = set(claim.speakers)
-        for m in contradict.finditer(s.text):
+        commitment = claim.detector == "commitment"
+
+        def usable(m: re.Match[str]) -> str | None:
             agent = self._agent(s, m.start())
-            if (not allowed or agent in allowed) and not self._negated(s, m.start()):
+            if allowed and agent not in allowed:
+                return None
+            if commitment and self._clause_has(s, m.start(), _FULL_TRUCE):
+                return None
+            return agent or ""
+
+        for m in contradict.finditer(s.text):
+            agent = usable(m)
+            hedged = self._clause_has(s, m.start(), self.lex.hedge)
+            if agent is not None and not hedged and not self._negated(s, m.start()):
                 return [
                     Candidate(
-                        "contradicts", s, f"{claim.detector}.contradict-cue", 0.7, actor=agent
+                        "contradicts",
+                        s,
+                        f"{claim.detector}.contradict-cue",
+                        0.7,
+                        actor=agent or None,
                     )
                 ]
-        if self.lex.hedge.search(s.text):
-            return []
         for m in confirm.finditer(s.text):
-            agent = self._agent(s, m.start())
-            if (not allowed or agent in allowed) and not self._negated(s, m.start()):
-                return [Candidate("confirms", s, f"{claim.detector}.confirm-cue", 0.7, actor=agent)]
+            agent = usable(m)
+            if agent is None or self._clause_has(s, m.start(), self.lex.hedge):
+                continue
+            if not self._negated(s, m.start()):
+                return [
+                    Candidate(
+                        "confirms", s, f"{claim.detector}.confirm-cue", 0.7, actor=agent or None
+                    )
+                ]
+            if commitment and _PROMISE.match(m.group()):
+                return [
+                    Candidate(
+                        "contradicts",
+                        s,
+                        f"{claim.detector}.negated-promise",
+                        0.65,
+                        actor=agent or None,
+                    )
+                ]
         return []
+
+    def _clause_has(self, s: Sentence, position: int, pattern: re.Pattern[str]) -> bool:
+        start, end = s.clauses[s.clause(position)]
+        return bool(pattern.search(s.text, start, end))
 
     # Terms ----------------------------------------------------------------------------------
 
@@ -460,7 +541,10 @@ class Engine:
     def _fighting(self, claim: Claim, s: Sentence, published: date) -> list[Candidate]:
         """Attacks and combat of any kind after the deal: the war goes on (or pauses)."""
         _topic, confirm, contradict = self.lex.claim_patterns[claim.id]
-        if not (s.parties or s.places) or event_date(s.text, published) < self.story.deal_date:
+        anchor = s.attacks[0][0] if s.attacks else None
+        if not (s.parties or s.places) or (
+            event_date(s.text, published, anchor) < self.story.deal_date
+        ):
             return []
         m = contradict.search(s.text)
         if m and not self._negated(s, m.start()):

@@ -79,6 +79,7 @@ class Lexicon:
         self.halt_after = words(_listed(lexicon.get("halt_after")))
         self.mutual = words(_listed(lexicon.get("mutual")))
         self.speech = words(_listed(lexicon.get("speech")))
+        self.denial = words(_listed(lexicon.get("denial")))
         self.accusation = words(_listed(lexicon.get("accusation")))
         self.violation = words(_listed(lexicon.get("violation")))
         self.hedge = words(_listed(lexicon.get("hedge")))

@@ -285,3 +285,20 @@ claims:
         engine, article("The Kremlin confirmed the Black Sea deal.", "2025-03-26T07:00:00Z")
     )
     assert found["deal-confirmed"][0] == "confirms"
+
+
+PHRASINGS = [
+    line.split(" || ", 1)
+    for line in (ROOT / "tests/data/engine/phrasings.txt").read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+]
+
+
+@pytest.mark.parametrize(("claim_stance", "sentence"), PHRASINGS)
+def test_phrasings(engine: Engine, claim_stance: str, sentence: str) -> None:
+    claim_id, stance = claim_stance.split(":")
+    found = {
+        e.claim_id: e.stance
+        for e in engine.assess(article(sentence, "2025-03-27T09:00:00Z")).evidence
+    }
+    assert found.get(claim_id) == (None if stance == "none" else stance), found
