@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from claims.lexicon import Lexicon, Place
 
@@ -139,6 +139,13 @@ def analyse(lex: Lexicon, text: str, offset: int) -> Sentence:
     # where it is used as one
     named = {(p.start, p.end) for p in sentence.parties if p.role != "location"}
     sentence.places = [p for p in sentence.places if (p.start, p.end) not in named]
+    if lex.occupation.search(text):
+        sentence.places = [
+            PlaceMention(p.start, p.end, replace(p.place, occupied=True))
+            if p.place.country == "ukraine" and p.place.region
+            else p
+            for p in sentence.places
+        ]
     sentence.clauses = _clauses(text)
     senses = [(m.start(), m.end()) for m in lex.not_attack.finditer(text)]
     sentence.attacks = [

@@ -66,6 +66,12 @@ _PROMISE = re.compile(
     r"adher|stick|keep|stop|halt|refrain",
     re.IGNORECASE,
 )
+# "hours after Putin's pledge": the night after the deal, whenever it was reported
+_HOURS_AFTER_DEAL = re.compile(
+    r"\bhours (?:after|since) (?:the |a |putin'?s |trump'?s |their |his )?(?:\w+ )?(?:call|pledge|"
+    r"agreement|deal|announcement|promise|order|talks|conversation)\b",
+    re.IGNORECASE,
+)
 _CONDITIONAL = re.compile(r"\b(if|unless|whether|could|would|might|may|should)\b", re.IGNORECASE)
 # "energy infrastructure only", "limits the truce to energy sites", "not ports or railways"
 _ENERGY_ONLY = re.compile(
@@ -205,6 +211,20 @@ class Engine:
             found += self._fighting(claim, s, published)
         return found
 
+    def _nearest_target(self, s: Sentence, attack: tuple[int, int]) -> str | None:
+        """The class of the target nearest an attack word in its clause ("homes damaged, no
+        energy facilities hit": the damage is to homes)."""
+        clause = s.clause(attack[0])
+        best: tuple[int, str] | None = None
+        for cls, spans in s.targets.items():
+            for start, end in spans:
+                if s.clause(start) != clause:
+                    continue
+                distance = start - attack[1] if start >= attack[1] else attack[0] - end
+                if best is None or distance < best[0]:
+                    best = (distance, cls)
+        return best[1] if best else None
+
     def _party_on_terms(self, claim: Claim, s: Sentence, published: date) -> list[Candidate]:
         """The committed party stating the deal's terms ("the 30-day moratorium has expired",
         the Kremlin) is the party confirming its commitment."""
@@ -246,9 +266,10 @@ class Engine:
     ) -> list[Candidate]:
         """A strike by the committed party on a protected target in protected ground, inside
         the window; or an accusation that the party violated the deal."""
-        energy = [t for cls in claim.targets for t in s.targets.get(cls, [])]
-        # an attack and a protected target in the same clause
-        pairs = [a for a in s.attacks for t in energy if s.clause(a[0]) == s.clause(t[0])]
+        if self.lex.denied_report.search(s.text) or self.lex.long_ago.search(s.text):
+            return []  # a denial of an attack, or an attack long before the deal
+        # an attack whose nearest target in its clause is a protected one
+        pairs = [a for a in s.attacks if self._nearest_target(s, a) in claim.targets]
         if pairs:
             anchor = pairs[0][0]
             side, place = self._target_side(s, anchor)
@@ -268,6 +289,8 @@ class Engine:
         day = event_date(s.text, published, anchor if pairs else None)
         if _DURING.search(s.text) and published >= self.story.window.start:
             day = min(day, self.story.window.end - timedelta(days=1))
+        if _HOURS_AFTER_DEAL.search(s.text):
+            day = min(day, self.story.deal_date + timedelta(days=1))
         if not self.story.window.contains(day):
             return []
         alleged = True

@@ -80,6 +80,9 @@ class Lexicon:
         self.mutual = words(_listed(lexicon.get("mutual")))
         self.speech = words(_listed(lexicon.get("speech")))
         self.denial = words(_listed(lexicon.get("denial")))
+        self.denied_report = re.compile(str(lexicon.get("denied_report") or "(?!)"), re.IGNORECASE)
+        self.occupation = words(_listed(lexicon.get("occupation")))
+        self.long_ago = words(_listed(lexicon.get("long_ago")))
         self.accusation = words(_listed(lexicon.get("accusation")))
         self.violation = words(_listed(lexicon.get("violation")))
         self.hedge = words(_listed(lexicon.get("hedge")))
@@ -118,10 +121,10 @@ class Lexicon:
     def find_places(self, text: str) -> list[tuple[int, int, Place]]:
         """Gazetteer names in `text`, longest first, by token n-gram lookup: a dictionary probe
         per position instead of a regex with a thousand alternatives."""
-        tokens = [
-            (m.start(), m.end(), _POSSESSIVE.sub("", m.group().lower()))
-            for m in _WORD.finditer(text)
-        ]
+        tokens = []
+        for m in _WORD.finditer(text):
+            word = _POSSESSIVE.sub("", m.group())  # "Kyiv's" is the place Kyiv, span and all
+            tokens.append((m.start(), m.start() + len(word), word.lower()))
         found, index = [], 0
         while index < len(tokens):
             step = 1

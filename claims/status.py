@@ -14,6 +14,9 @@ from datetime import date, datetime
 
 from truce.records import Claim, ClaimStatus, Evidence, Incident, Review, Story
 
+# Rules that find an accusation with no particular event ("Russia violated the truce"):
+# evidence, but no incident.
+GENERAL_ACCUSATIONS = {"breach.violation-claim", "breach.mutual-accusation"}
 # Outlets whose report can corroborate an incident on their own standing.
 CORROBORATING_TIERS = {"wire", "major", "national"}
 
@@ -37,7 +40,14 @@ def group_incidents(story: Story, evidence: Iterable[Evidence]) -> list[Incident
     the same place (or the same target class when a report names no place)."""
     incidents: list[list[Evidence]] = []
     breaches = sorted(
-        (e for e in evidence if e.stance == "breach" and e.event_date),
+        (
+            e
+            for e in evidence
+            if e.stance == "breach"
+            and e.event_date
+            and e.region
+            and e.rule not in GENERAL_ACCUSATIONS
+        ),
         key=lambda e: (e.claim_id, e.event_date or "", e.id),
     )
     for item in breaches:
@@ -77,6 +87,7 @@ def _incident(story: Story, group: list[Evidence]) -> Incident:
         claim_id=head.claim_id,
         event_date=head.event_date or "",
         place=next((e.place for e in group if e.place), None),
+        region=head.region,
         target=head.target,
         accused=accused,
         evidence_ids=tuple(e.id for e in group),

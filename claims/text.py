@@ -113,6 +113,11 @@ _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 _WEEKDAY = re.compile(
     r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE
 )
+_PERIOD = re.compile(
+    r"\b(?:since|from|after|until|till|through|announced on|took effect on|"
+    r"began on|started on|ordered (?:by [\w ]+ )?on)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _YESTERDAY = re.compile(r"\b(yesterday|last night|the previous day|a day earlier)\b", re.IGNORECASE)
 
 
@@ -136,6 +141,8 @@ def event_date(sentence: str, published: date, anchor: int | None = None) -> dat
     publication day. Never later than publication, never more than 60 days before it."""
     candidates: list[tuple[int, date]] = []
     for m in _EXPLICIT.finditer(sentence):
+        if _PERIOD.search(sentence[max(0, m.start() - 25) : m.start()]):
+            continue  # "since 18 March": the start of a period, not the day of the event
         month_name = m.group(1) or m.group(4)
         try:
             day = date(published.year, _MONTHS[month_name.lower()], int(m.group(2) or m.group(3)))

@@ -100,7 +100,7 @@ VIEWS = {
     """,
     # Incidents with how many sources report them.
     "incident_sources": """
-        SELECT id AS incident_id, claim_id, event_date, place, target, accused, sources,
+        SELECT id AS incident_id, claim_id, event_date, place, region, target, accused, sources,
                CASE WHEN corroborated THEN 'corroborated' ELSE 'alleged' END AS standing,
                outlets, evidence_ids, first_seen
         FROM incidents
@@ -135,7 +135,12 @@ def m001_tables(db: Database) -> None:
 
 
 @migrations()
-def m002_views(db: Database) -> None:
+def m002_incident_region(db: Database) -> None:
+    db.execute("ALTER TABLE incidents ADD COLUMN region TEXT")
+
+
+def ensure_views(db: Database) -> None:
+    """Views hold no data: after the tables have migrated, (re)create any that changed."""
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
 

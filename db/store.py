@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from db.schema import migrations
+from db.schema import ensure_views, migrations
 from truce.errors import InputError, StorageError
 from truce.records import (
     Article,
@@ -51,6 +51,7 @@ def open_db(path: str | Path) -> Database:
             db.enable_wal()
             db.execute("PRAGMA foreign_keys = ON")
             migrations.apply(db)
+            ensure_views(db)
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise StorageError(f"not a Truce Watch database ({path}): {exc}") from exc

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -83,3 +83,35 @@ def test_rerunning_a_cycle_duplicates_nothing(demo_db: Path, tmp_path: Path) -> 
     last = demo_days(demo_dir(), "Europe/Kyiv")[-1]
     pipeline(str(copy), list(last.feeds), as_of=last.as_of, reports_dir=str(tmp_path / "r"))
     assert {t: db[t].count for t in tables} == before
+
+
+def test_breach_incidents_match_what_the_demo_describes(demo_db: Path) -> None:
+    """seeds/demo/expected_incidents.yaml lists every strike on energy inside the window that
+    the demo's items describe. Each must be found (same claim, region, day +-1), and every
+    incident found must be one of them (a later restatement that gives no date carries its
+    publication day, so up to three days later)."""
+    import yaml
+
+    expected = yaml.safe_load(
+        (Path(__file__).resolve().parent.parent / "seeds/demo/expected_incidents.yaml").read_text()
+    )["breaches"]
+    found = list(open_db(demo_db).query("SELECT * FROM incidents"))
+
+    def region(text: str | None) -> str:
+        return (text or "").split()[0].lower()
+
+    def same(e: dict, f: dict, days: int) -> bool:
+        gap = abs(
+            (date.fromisoformat(str(e["event_date"])) - date.fromisoformat(f["event_date"])).days
+        )
+        return (
+            e["claim"] == f["claim_id"]
+            and region(e["region"]) == region(f["region"])
+            and gap <= days
+        )
+
+    regions = {i["id"]: region(i["region"]) for i in found}
+    for item in expected:
+        assert any(same(item, f, 1) for f in found), (item["id"], sorted(regions.values()))
+    for incident in found:
+        assert any(same(e, incident, 3) for e in expected), incident

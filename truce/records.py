@@ -131,6 +131,7 @@ class Incident:
     claim_id: str
     event_date: str
     place: str | None
+    region: str | None
     target: str | None
     accused: str | None
     evidence_ids: tuple[str, ...]

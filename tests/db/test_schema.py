@@ -34,14 +34,15 @@ def test_new_database_is_at_latest_version_in_wal(tmp_path: Path) -> None:
 def test_older_database_migrates_forward_and_keeps_rows(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     old = Database(path)
-    migrations.apply(old, stop_before="m002_views")  # a database from before the views
+    migrations.apply(old, stop_before="m002_incident_region")  # version 1: no incident region
     old["feeds"].insert({"id": "f", "url": "u", "outlet": "o", "tier": "wire"})
-    assert schema_version(old) == 1
+    assert schema_version(old) == 1 and "region" not in old["incidents"].columns_dict
     old.close()
     db = open_db(path)
     assert schema_version(db) == latest_version()
     assert db["feeds"].count == 1
-    assert "current_status" in db.view_names()
+    assert "region" in db["incidents"].columns_dict
+    assert "region" in db["incident_sources"].columns_dict
 
 
 def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
