@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from claims.lexicon import Lexicon, Place
+from claims.lexicon import Lexicon, Place, lower
 
 _TOKEN = re.compile(r"[\w\u2019'.-]+|[,;:()\u2014\u2013]")
 _LOCATIVE = {
@@ -73,6 +73,7 @@ class Sentence:
 
     text: str
     offset: int
+    low: str = ""  # the text lower-cased, offsets kept: what the word lists search
     tokens: list[tuple[int, int, str]] = field(default_factory=list)
     parties: list[PartyMention] = field(default_factory=list)
     places: list[PlaceMention] = field(default_factory=list)
@@ -81,6 +82,15 @@ class Sentence:
     speakers: set[str] = field(default_factory=set)
     deniers: set[str] = field(default_factory=set)  # speakers whose word is a denial
     clauses: list[tuple[int, int]] = field(default_factory=list)
+    _seen: dict[int, bool] = field(default_factory=dict, repr=False)
+
+    def has(self, pattern: re.Pattern[str]) -> bool:
+        """Does `pattern` occur in the lower-cased sentence? Remembered: several claims ask."""
+        key = id(pattern)
+        found = self._seen.get(key)
+        if found is None:
+            found = self._seen[key] = pattern.search(self.low) is not None
+        return found
 
     def clause(self, position: int) -> int:
         """Index of the clause holding `position` ("..., though shelling went on" is another)."""
@@ -110,17 +120,17 @@ class Sentence:
 
 
 def analyse(lex: Lexicon, text: str, offset: int) -> Sentence:
-    sentence = Sentence(text=text, offset=offset)
-    sentence.tokens = [
-        (m.start(), m.end(), m.group().lower().rstrip(".")) for m in _TOKEN.finditer(text)
-    ]
-    sentence.places = [PlaceMention(s, e, place) for s, e, place in lex.find_places(text)]
+    low = lower(text)
+    sentence = Sentence(text=text, offset=offset, low=low)
+    sentence.tokens = [(m.start(), m.end(), m.group().rstrip(".")) for m in _TOKEN.finditer(low)]
+    words_only = [t for t in sentence.tokens if t[2] not in _CLAUSE]
+    sentence.places = [PlaceMention(s, e, place) for s, e, place in lex.find_places(words_only)]
     place_spans = [(p.start, p.end) for p in sentence.places]
     for name, pattern in lex.targets.items():
-        sentence.targets[name] = [(m.start(), m.end()) for m in pattern.finditer(text)]
+        sentence.targets[name] = [(m.start(), m.end()) for m in pattern.finditer(low)]
     raw_parties = []
     for party, pattern in lex.parties.items():
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(low):
             if any(
                 s <= m.start() and m.end() <= e and (e - s) > (m.end() - m.start())
                 for s, e in place_spans
@@ -139,7 +149,7 @@ def analyse(lex: Lexicon, text: str, offset: int) -> Sentence:
     # where it is used as one
     named = {(p.start, p.end) for p in sentence.parties if p.role != "location"}
     sentence.places = [p for p in sentence.places if (p.start, p.end) not in named]
-    if lex.occupation.search(text):
+    if lex.occupation.search(low):
         sentence.places = [
             PlaceMention(p.start, p.end, replace(p.place, occupied=True))
             if p.place.country == "ukraine" and p.place.region
@@ -147,13 +157,13 @@ def analyse(lex: Lexicon, text: str, offset: int) -> Sentence:
             for p in sentence.places
         ]
     sentence.clauses = _clauses(text)
-    senses = [(m.start(), m.end()) for m in lex.not_attack.finditer(text)]
+    senses = [(m.start(), m.end()) for m in lex.not_attack.finditer(low)]
     sentence.attacks = [
         (m.start(), m.end())
-        for m in lex.attack.finditer(text)
+        for m in lex.attack.finditer(low)
         if not any(s <= m.start() < e for s, e in senses)
         and not blocked(lex, sentence, m.start())
-        and not lex.halt_after.match(text[m.end() :].lstrip(" -"))
+        and not lex.halt_after.match(low[m.end() :].lstrip(" -"))
     ]
     return sentence
 
@@ -193,7 +203,7 @@ def _role(lex: Lexicon, sentence: Sentence, start: int, end: int) -> str:
     previous = sentence.tokens_before(start, 2)
     if previous[-2:] == ["according", "to"]:
         return "speaker"
-    after = sentence.text[end : end + 80]
+    after = sentence.low[end : end + 80]
     if after.lstrip(" '\u2019s").startswith(":") and start <= 1:
         return "speaker"  # "Ukrenergo: ..." / "Kremlin: ..." headlines
     if lex.weapon_ahead.match(after) or lex.weapon_near.match(after):

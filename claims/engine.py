@@ -19,73 +19,62 @@ from datetime import date, timedelta
 from typing import Any
 
 from claims.analysis import Sentence, analyse, blocked, speech_follows
-from claims.lexicon import Lexicon
+from claims.lexicon import Lexicon, lower
 from claims.text import event_date, explicit_dates, split_sentences
 from truce.records import Article, Claim, Evidence, Stance, Story
 
 ENGINE_VERSION = "rules-1"
 _PRIORITY = {"breach": 3, "contradicts": 2, "confirms": 1}
-_DURATION = re.compile(r"\b(\d{1,3}|thirty|sixty|ninety|one|a)[- ](day|month)s?\b", re.IGNORECASE)
+_DURATION = re.compile(r"\b(\d{1,3}|thirty|sixty|ninety|one|a)[- ](day|month)s?\b")
 _NUMBERS = {"thirty": 30, "sixty": 60, "ninety": 90, "one": 1, "a": 1}
 _EXPIRY = re.compile(
     r"\b(expired|expires|expiring|lapsed|lapses|ran out|runs out|run out|"
-    r"came to an end|has ended|ended|is over|was over)\b",
-    re.IGNORECASE,
+    r"came to an end|has ended|ended|is over|was over)\b"
 )
 # Only a done deal counts: "was extended", not "any decision on extending it".
-_EXTENDED = re.compile(
-    r"\b(extended|prolonged|renewed|agreed (?:to|on) an extension)\b", re.IGNORECASE
-)
+_EXTENDED = re.compile(r"\b(extended|prolonged|renewed|agreed (?:to|on) an extension)\b")
 _EARLY_END = re.compile(
     r"\b(ahead of schedule|prematurely|ended early|cut short|(?:is|was) (?:effectively )?(?:dead|"
     r"over)|no longer (?:observ\w*|bound|in (?:force|effect)|respect\w*|valid|applies)|stopped "
-    r"observing|ceased to (?:observe|apply))\b",
-    re.IGNORECASE,
+    r"observing|ceased to (?:observe|apply))\b"
 )
 _START_CUE = re.compile(
     r"\b(from|since|starting|start(?:s|ed)?|count(?:s|ed|ing)?|took effect|takes effect|into "
-    r"force|in force from|effective|valid from|began|begins)\b",
-    re.IGNORECASE,
+    r"force|in force from|effective|valid from|began|begins)\b"
 )
 _NO_ATTACKS = re.compile(
     r"\b(?:no|zero|not a single|not one)\s+(?:new\s+|russian\s+|ukrainian\s+|enemy\s+)?"
     r"(?:attacks?|strikes?|hits?|shelling|damage)\b[^.;]{0,80}\b(?:recorded|reported|registered|"
-    r"observed|detected|seen|overnight)\b",
-    re.IGNORECASE,
+    r"observed|detected|seen|overnight)\b"
 )
-_POSSESSIVE_GAP = re.compile(r"(?:'s|\u2019s)\s+(?:[\w-]+\s+)?", re.IGNORECASE)
+_POSSESSIVE_GAP = re.compile(r"(?:'s|\u2019s)\s+(?:[\w-]+\s+)?")
 # "attacked energy facilities 100 times during the pause": inside the window, whenever published
 _DURING = re.compile(
     r"\b(?:during|throughout|since the start of|since|in the course of) (?:the |this |its )?"
-    r"(?:\w+[- ])?(?:pause|moratorium|truce|ceasefire|halt)\b",
-    re.IGNORECASE,
+    r"(?:\w+[- ])?(?:pause|moratorium|truce|ceasefire|halt)\b"
 )
 # Promises whose negation is a refusal ("has not agreed"); "no new orders" is not one.
 _PROMISE = re.compile(
     r"agree|accept|commit|support|back|endorse|observ|compl|abid|honou?r|respect|"
-    r"adher|stick|keep|stop|halt|refrain",
-    re.IGNORECASE,
+    r"adher|stick|keep|stop|halt|refrain"
 )
 # "hours after Putin's pledge": the night after the deal, whenever it was reported
 _HOURS_AFTER_DEAL = re.compile(
     r"\bhours (?:after|since) (?:the |a |putin'?s |trump'?s |their |his )?(?:\w+ )?(?:call|pledge|"
-    r"agreement|deal|announcement|promise|order|talks|conversation)\b",
-    re.IGNORECASE,
+    r"agreement|deal|announcement|promise|order|talks|conversation)\b"
 )
-_CONDITIONAL = re.compile(r"\b(if|unless|whether|could|would|might|may|should)\b", re.IGNORECASE)
+_CONDITIONAL = re.compile(r"\b(if|unless|whether|could|would|might|may|should)\b")
 # "energy infrastructure only", "limits the truce to energy sites", "not ports or railways"
 _ENERGY_ONLY = re.compile(
     r"\b(?:only|solely|exclusively|strictly|limit(?:s|ed|ing)?|restrict(?:s|ed|ing)?|confin(?:es|ed)"
     r"|appl(?:y|ies|ied) only)\b[\w' ]{0,25}\benergy\b|\benergy\b[\w' -]{0,30}\b(?:only|alone|"
     r"exclusively)\b|\bnot\b[\w ]{0,20}\b(?:infrastructure in general|ports|railways|bridges|roads|"
     r"water|other infrastructure|civilian infrastructure)\b|\b(?:leaves?|left) out\b|\bdoes not "
-    r"(?:extend|apply) to\b",
-    re.IGNORECASE,
+    r"(?:extend|apply) to\b"
 )
 _FULL_TRUCE = re.compile(
     r"\b(full|complete|comprehensive|general|total|unconditional)\b[\w -]{0,20}"
-    r"\b(ceasefire|cease-fire|truce)\b",
-    re.IGNORECASE,
+    r"\b(ceasefire|cease-fire|truce)\b"
 )
 
 
@@ -155,7 +144,7 @@ class Engine:
         """The relevance gate: the article must be about the story's parties or places, and not
         mainly about another conflict."""
         on_topic = sum(len(s.parties) + len(s.places) for s in sentences)
-        return on_topic > 0 and len(self.lex.off_topic.findall(text)) < on_topic
+        return on_topic > 0 and len(self.lex.off_topic.findall(lower(text))) < on_topic
 
     def _evidence(self, article: Article, claim: Claim, c: Candidate) -> Evidence:
         return Evidence(
@@ -193,7 +182,7 @@ class Engine:
         article: Article,
         published: date,
     ) -> list[Candidate]:
-        market = bool(self.lex.markets.search(s.text)) and not s.attacks
+        market = bool(s.has(self.lex.markets)) and not s.attacks
         found: list[Candidate] = []
         if claim.detector == "commitment":
             found += self._breach(claim, s, sentences, article, published)
@@ -242,7 +231,7 @@ class Engine:
     def _quiet(self, claim: Claim, s: Sentence) -> list[Candidate]:
         """ "No attacks on energy facilities were recorded" in the protected ground: the halt
         holds there."""
-        m = _NO_ATTACKS.search(s.text)
+        m = s.has(_NO_ATTACKS)
         if not m or not any(s.targets.get(cls) for cls in claim.targets):
             return []
         sides = {p.place.side for p in s.places}
@@ -252,7 +241,7 @@ class Engine:
         return []
 
     def _operators_named(self, s: Sentence) -> list[str]:
-        return [party for party, pattern in self.lex.operators.items() if pattern.search(s.text)]
+        return [party for party, pattern in self.lex.operators.items() if pattern.search(s.low)]
 
     # Breaches -------------------------------------------------------------------------------
 
@@ -266,7 +255,7 @@ class Engine:
     ) -> list[Candidate]:
         """A strike by the committed party on a protected target in protected ground, inside
         the window; or an accusation that the party violated the deal."""
-        if self.lex.denied_report.search(s.text) or self.lex.long_ago.search(s.text):
+        if s.has(self.lex.denied_report) or s.has(self.lex.long_ago):
             return []  # a denial of an attack, or an attack long before the deal
         # an attack whose nearest target in its clause is a protected one
         pairs = [a for a in s.attacks if self._nearest_target(s, a) in claim.targets]
@@ -287,9 +276,9 @@ class Engine:
         if side is not None and side not in set(claim.territory):
             return []
         day = event_date(s.text, published, anchor if pairs else None)
-        if _DURING.search(s.text) and published >= self.story.window.start:
+        if s.has(_DURING) and published >= self.story.window.start:
             day = min(day, self.story.window.end - timedelta(days=1))
-        if _HOURS_AFTER_DEAL.search(s.text):
+        if s.has(_HOURS_AFTER_DEAL):
             day = min(day, self.story.deal_date + timedelta(days=1))
         if not self.story.window.contains(day):
             return []
@@ -316,13 +305,13 @@ class Engine:
         "Russia violated", "accused Kyiv of violating"; or each side when they accuse each
         other. Conditionals ("if Kyiv kept violating it") are not accusations."""
         topic = self.lex.claim_patterns[claim.id][0]
-        if not topic.search(s.text):
+        if not topic.search(s.low):
             return None, ""
-        for m in self.lex.violation.finditer(s.text):
+        for m in self.lex.violation.finditer(s.low):
             before = s.window_before(m.start(), 6)
             if self._negated(s, m.start()) or _CONDITIONAL.search(before):
                 continue
-            if self.lex.mutual.search(s.text):
+            if s.has(self.lex.mutual):
                 return claim.party, "breach.mutual-accusation"
             for p in s.parties:  # "violations by Moscow", "a violation of Kyiv's pledge"
                 if p.start > m.end() and s.text[m.end() : p.start].strip().lower() == "by":
@@ -396,28 +385,28 @@ class Engine:
     ) -> bool:
         """One side's word (an accusation, a defence ministry claim) is alleged; the operator's
         report, independent confirmation or the attacker's own admission is not."""
-        text = s.text
-        if self.lex.independent.search(text) or self.lex.admission.search(text):
+        text, low = s.text, s.low
+        if self.lex.independent.search(low) or self.lex.admission.search(low):
             return False
         if attacker in s.speakers - s.deniers:
             return False  # the attacker's own word
         operators = self.lex.operators.get(victim or "")
         if operators is not None:
-            for m in operators.finditer(text):
+            for m in operators.finditer(low):
                 if (
                     speech_follows(self.lex, s, m.end())
                     or text[m.end() :].lstrip(" '\u2019s").startswith(":")
                     or "according to" in text[: m.start()][-20:].lower()
                 ):
                     return False  # the operator's report of its own damage
-        if victim in s.speakers or self.lex.accusation.search(text):
+        if victim in s.speakers or self.lex.accusation.search(low):
             return True
-        if self.lex.officials.search(text) and self.lex.speech.search(text):
+        if self.lex.officials.search(low) and self.lex.speech.search(low):
             return True
         if article.affiliation and article.affiliation == victim:
             return True
         return any(
-            victim in other.speakers or self.lex.accusation.search(other.text)
+            victim in other.speakers or self.lex.accusation.search(other.low)
             for other in sentences
             if other is not s
         )
@@ -444,7 +433,7 @@ class Engine:
         a full ceasefire is about that other proposal; a hedge in the cue's clause is no
         agreement."""
         topic, confirm, contradict = self.lex.claim_patterns[claim.id]
-        if not topic.search(s.text):
+        if not topic.search(s.low):
             return []
         allowed = set(claim.speakers)
         commitment = claim.detector == "commitment"
@@ -457,7 +446,7 @@ class Engine:
                 return None
             return agent or ""
 
-        for m in contradict.finditer(s.text):
+        for m in contradict.finditer(s.low):
             agent = usable(m)
             hedged = self._clause_has(s, m.start(), self.lex.hedge)
             if agent is not None and not hedged and not self._negated(s, m.start()):
@@ -470,7 +459,7 @@ class Engine:
                         actor=agent or None,
                     )
                 ]
-        for m in confirm.finditer(s.text):
+        for m in confirm.finditer(s.low):
             agent = usable(m)
             if agent is None or self._clause_has(s, m.start(), self.lex.hedge):
                 continue
@@ -494,17 +483,17 @@ class Engine:
 
     def _clause_has(self, s: Sentence, position: int, pattern: re.Pattern[str]) -> bool:
         start, end = s.clauses[s.clause(position)]
-        return bool(pattern.search(s.text, start, end))
+        return bool(pattern.search(s.low, start, end))
 
     # Terms ----------------------------------------------------------------------------------
 
     def _about_deal(self, claim: Claim, s: Sentence) -> bool:
         topic = self.lex.claim_patterns[claim.id][0]
-        energy = any(s.targets.get("energy", [])) or re.search(r"\benergy\b", s.text, re.IGNORECASE)
+        energy = any(s.targets.get("energy", [])) or re.search(r"\benergy\b", s.low)
         return (
-            bool(topic.search(s.text))
-            and bool(energy or "moratorium" in s.text.lower())
-            and not _FULL_TRUCE.search(s.text)
+            bool(topic.search(s.low))
+            and bool(energy or "moratorium" in s.low)
+            and not s.has(_FULL_TRUCE)
         )
 
     def _window(self, claim: Claim, s: Sentence, published: date) -> list[Candidate]:
@@ -512,24 +501,24 @@ class Engine:
         if not self._about_deal(claim, s):
             return []
         window = self.story.window
-        hedged = bool(self.lex.hedge.search(s.text))
-        if _START_CUE.search(s.text):
+        hedged = s.has(self.lex.hedge)
+        if s.has(_START_CUE):
             for day in explicit_dates(s.text, published):
                 if day == window.start:
                     return [Candidate("confirms", s, "window.start-date", 0.75)]
                 if -3 <= (day - window.start).days <= 20 and day < window.end - timedelta(days=5):
                     return [Candidate("contradicts", s, "window.other-start", 0.75)]
-        early = _EARLY_END.search(s.text)
+        early = s.has(_EARLY_END)
         if early and not hedged and published < window.end:
             return [Candidate("contradicts", s, "window.early-end", 0.65)]
-        extension = _EXTENDED.search(s.text)
+        extension = _EXTENDED.search(s.low)
         if (
             extension
             and not hedged
             and not self.lex.no_event.search(s.window_before(extension.start(), 4))
         ):
             return [Candidate("contradicts", s, "window.extension", 0.7)]
-        for m in _DURATION.finditer(s.text):
+        for m in _DURATION.finditer(s.low):
             amount = _NUMBERS.get(m.group(1).lower()) or int(m.group(1))
             month = m.group(2).lower() == "month"
             days = amount * 30 if month else amount
@@ -537,7 +526,7 @@ class Engine:
                 return [Candidate("confirms", s, "window.duration", 0.75)]
             if days >= 5 and not hedged:
                 return [Candidate("contradicts", s, "window.other-duration", 0.6)]
-        expiry = _EXPIRY.search(s.text)
+        expiry = _EXPIRY.search(s.low)
         near_end = (window.end - published).days <= 3
         if expiry and near_end and not self._negated(s, expiry.start()):
             return [Candidate("confirms", s, "window.expiry", 0.7)]
@@ -545,16 +534,16 @@ class Engine:
 
     def _scope(self, claim: Claim, s: Sentence) -> list[Candidate]:
         topic, confirm, contradict = self.lex.claim_patterns[claim.id]
-        if not topic.search(s.text):
+        if not topic.search(s.low):
             return []
         energy_terms = {s.text[a:b].lower() for a, b in s.targets.get("energy", [])}
-        if contradict.search(s.text) and len(energy_terms) >= 3:
+        if contradict.search(s.low) and len(energy_terms) >= 3:
             return [Candidate("contradicts", s, "scope.energy-list", 0.75)]
-        if _ENERGY_ONLY.search(s.text):
+        if s.has(_ENERGY_ONLY):
             return [Candidate("contradicts", s, "scope.energy-only", 0.7)]
-        if self.lex.hedge.search(s.text):
+        if s.has(self.lex.hedge):
             return []
-        m = confirm.search(s.text)
+        m = confirm.search(s.low)
         if m and not self._negated(s, m.start()) and self._about_deal(claim, s):
             return [Candidate("confirms", s, "scope.broad", 0.6)]
         return []
@@ -569,12 +558,12 @@ class Engine:
             event_date(s.text, published, anchor) < self.story.deal_date
         ):
             return []
-        m = contradict.search(s.text)
+        m = contradict.search(s.low)
         if m and not self._negated(s, m.start()):
             return [Candidate("contradicts", s, "fighting.lull", 0.6)]
         if s.attacks:
             return [Candidate("confirms", s, "fighting.attack", 0.65)]
-        m = confirm.search(s.text)
+        m = confirm.search(s.low)
         if m and not blocked(self.lex, s, m.start()):
             return [Candidate("confirms", s, "fighting.cue", 0.55)]
         return []
