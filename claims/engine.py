@@ -32,6 +32,10 @@ _EXPIRY = re.compile(
     r"came to an end|has ended|ended|is over|was over)\b"
 )
 # Only a done deal counts: "was extended", not "any decision on extending it".
+_MORE_DAYS = re.compile(
+    r"\b(?:by|for) (?:another|a further|an additional|a second)? ?(\d{1,3}|thirty|sixty|month|a month)"
+    r"(?: more)?(?: days?)?\b"
+)
 _EXTENDED = re.compile(r"\b(extended|prolonged|renewed|agreed (?:to|on) an extension)\b")
 _EARLY_END = re.compile(
     r"\b(ahead of schedule|prematurely|ended early|cut short|(?:is|was) (?:effectively )?(?:dead|"
@@ -508,16 +512,31 @@ class Engine:
                     return [Candidate("confirms", s, "window.start-date", 0.75)]
                 if -3 <= (day - window.start).days <= 20 and day < window.end - timedelta(days=5):
                     return [Candidate("contradicts", s, "window.other-start", 0.75)]
+        speaker = self._agent(s, len(s.text))
         early = s.has(_EARLY_END)
         if early and not hedged and published < window.end:
-            return [Candidate("contradicts", s, "window.early-end", 0.65)]
+            # the window's new end (its first day outside) is carried as the event date
+            return [
+                Candidate(
+                    "contradicts", s, "window.early-end", 0.65, event_day=published, actor=speaker
+                )
+            ]
         extension = _EXTENDED.search(s.low)
         if (
             extension
             and not hedged
             and not self.lex.no_event.search(s.window_before(extension.start(), 4))
         ):
-            return [Candidate("contradicts", s, "window.extension", 0.7)]
+            return [
+                Candidate(
+                    "contradicts",
+                    s,
+                    "window.extension",
+                    0.7,
+                    event_day=self._extended_end(s, published),
+                    actor=speaker,
+                )
+            ]
         for m in _DURATION.finditer(s.low):
             amount = _NUMBERS.get(m.group(1).lower()) or int(m.group(1))
             month = m.group(2).lower() == "month"
@@ -532,6 +551,21 @@ class Engine:
             return [Candidate("confirms", s, "window.expiry", 0.7)]
         return []
 
+    def _extended_end(self, s: Sentence, published: date) -> date | None:
+        """The new end of an extended window: "until 17 May" (its next day), "by another 30
+        days", "for a further month"; None when the sentence does not say."""
+        until = re.search(r"\b(?:until|till|through|to|runs? to)\s+(.{3,20})", s.low)
+        if until:
+            dates = explicit_dates(until.group(1), published)
+            if dates:
+                return dates[0] + timedelta(days=1)
+        more = _MORE_DAYS.search(s.low)
+        if more:
+            amount = more.group(1)
+            days = 30 if amount in ("month", "a month") else _NUMBERS.get(amount) or int(amount)
+            return self.story.window.end + timedelta(days=days)
+        return None
+
     def _scope(self, claim: Claim, s: Sentence) -> list[Candidate]:
         topic, confirm, contradict = self.lex.claim_patterns[claim.id]
         if not topic.search(s.low):
@@ -541,7 +575,7 @@ class Engine:
             return [Candidate("contradicts", s, "scope.energy-list", 0.75)]
         if s.has(_ENERGY_ONLY):
             return [Candidate("contradicts", s, "scope.energy-only", 0.7)]
-        if s.has(self.lex.hedge):
+        if s.has(self.lex.hedge) or s.has(self.lex.wish):
             return []
         m = confirm.search(s.low)
         if m and not self._negated(s, m.start()) and self._about_deal(claim, s):

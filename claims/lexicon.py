@@ -100,6 +100,7 @@ class Lexicon:
         self.accusation = words(_listed(lexicon.get("accusation")))
         self.violation = words(_listed(lexicon.get("violation")))
         self.hedge = words(_listed(lexicon.get("hedge")))
+        self.wish = words(_listed(lexicon.get("wish")))
         self.negation = words(_listed(lexicon.get("negation")))
         self.admission = words(_listed(lexicon.get("admission")))
         self.off_topic = words(_listed(lexicon.get("off_topic")))

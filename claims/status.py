@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from truce.records import Claim, ClaimStatus, Evidence, Incident, Review, Story
+from truce.records import Claim, ClaimStatus, Evidence, Incident, Review, Story, Window
 
 # Rules that find an accusation with no particular event ("Russia violated the truce"):
 # evidence, but no incident.
@@ -74,12 +74,11 @@ def _incident(story: Story, group: list[Evidence]) -> Incident:
     accused = claim.party
     outlets = tuple(sorted({e.outlet for e in group}))
     sources = _sources(group)
-    independent = _sources(
-        e
-        for e in group
-        if e.tier in CORROBORATING_TIERS and e.affiliation not in (_victims(story, accused))
-    )
-    admitted = any(not e.alleged and e.tier != "social" for e in group)
+    accusers = _victims(story, accused)
+    standing = [e for e in group if e.tier != "social" and e.affiliation not in accusers]
+    independent = _sources(e for e in standing if e.tier in CORROBORATING_TIERS)
+    # the operator's report, the attacker's admission or independent verification
+    admitted = any(not e.alleged for e in standing)
     corroborated = len(independent) >= 2 or admitted
     key = f"{head.claim_id}|{head.event_date}|{head.region or head.target}"
     return Incident(
@@ -107,20 +106,18 @@ def claim_statuses(
 ) -> tuple[list[ClaimStatus], list[Incident]]:
     """Every claim's status at `as_of`, and the breach incidents known then."""
     known = counted(evidence, reviews, as_of)
+    window, moved_by = effective_window(story, known)
     # A strike outside the window is no breach, whatever the extractor said.
     incidents = group_incidents(
         story,
-        (
-            e
-            for e in known
-            if e.event_date and story.window.contains(date.fromisoformat(e.event_date))
-        ),
+        (e for e in known if e.event_date and window.contains(date.fromisoformat(e.event_date))),
     )
     stamp = as_of.strftime("%Y-%m-%dT%H:%M:%SZ")
     statuses = [
         _status(
-            story,
             claim,
+            window,
+            moved_by,
             [e for e in known if e.claim_id == claim.id],
             [i for i in incidents if i.claim_id == claim.id],
             as_of,
@@ -131,9 +128,26 @@ def claim_statuses(
     return statuses, incidents
 
 
+# Window rules whose evidence carries, as its event date, the window's new end.
+WINDOW_MOVES = {"window.extension", "window.early-end"}
+
+
+def effective_window(story: Story, evidence: Iterable[Evidence]) -> tuple[Window, Evidence | None]:
+    """The story's window, moved by the latest extension or early end that a party to the deal
+    announced (the evidence that moved it, or None)."""
+    parties = {p.id for p in story.parties if p.territory}
+    moves = [e for e in evidence if e.rule in WINDOW_MOVES and e.event_date and e.actor in parties]
+    if not moves:
+        return story.window, None
+    latest = max(moves, key=lambda e: (e.published, e.id))
+    end = date.fromisoformat(latest.event_date or "")
+    return Window(story.window.start, max(end, story.window.start)), latest
+
+
 def _status(
-    story: Story,
     claim: Claim,
+    window: Window,
+    moved_by: Evidence | None,
     items: list[Evidence],
     incidents: list[Incident],
     as_of: datetime,
@@ -155,14 +169,24 @@ def _status(
             evidence_count=len(items),
             incidents_alleged=len(alleged),
             incidents_corroborated=len(corroborated),
+            sources=len({e.outlet for e in items}),
         )
 
     def outlets(basis: list[Evidence]) -> str:
         names = sorted({e.outlet for e in basis})
         return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
+    if claim.kind == "commitment" and moved_by is not None:
+        # an announced extension or early end moves the window: say so in every reason
+        inner = result
+        note = (
+            f" (window moved to end {window.end} by {moved_by.outlet}, {moved_by.published[:10]})"
+        )
+
+        def result(status: str, reason: str, basis: list[Evidence]) -> ClaimStatus:
+            return inner(status, reason + note, basis + [moved_by])
+
     if claim.kind == "commitment":
-        window = story.window
         today = as_of.date()
         if incidents:
             latest = max(incidents, key=lambda i: (i.event_date, i.sources))

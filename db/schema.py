@@ -86,7 +86,7 @@ VIEWS = {
     # One row per claim: the verdict now, why, and since when.
     "current_status": """
         SELECT c.story, c.id AS claim_id, c.kind, c.text, s.status, s.since, s.as_of, s.reason,
-               s.evidence_count, s.incidents_alleged, s.incidents_corroborated
+               s.evidence_count, s.sources, s.incidents_alleged, s.incidents_corroborated
         FROM claims c LEFT JOIN claim_status s ON s.claim_id = c.id
     """,
     # Every evidence row with its article, outlet and review.
@@ -137,6 +137,11 @@ def m001_tables(db: Database) -> None:
 @migrations()
 def m002_incident_region(db: Database) -> None:
     db.execute("ALTER TABLE incidents ADD COLUMN region TEXT")
+
+
+@migrations()
+def m003_status_sources(db: Database) -> None:
+    db.execute("ALTER TABLE claim_status ADD COLUMN sources INTEGER NOT NULL DEFAULT 0")
 
 
 def ensure_views(db: Database) -> None:

@@ -153,6 +153,7 @@ class ClaimStatus:
     evidence_count: int = 0
     incidents_alleged: int = 0
     incidents_corroborated: int = 0
+    sources: int = 0  # outlets among the evidence
     since: str = ""
 
 

@@ -302,3 +302,17 @@ def test_phrasings(engine: Engine, claim_stance: str, sentence: str) -> None:
         for e in engine.assess(article(sentence, "2025-03-27T09:00:00Z")).evidence
     }
     assert found.get(claim_id) == (None if stance == "none" else stance), found
+
+
+def test_extension_carries_the_new_end(engine: Engine) -> None:
+    a = article(
+        "Russia and Ukraine extended the energy moratorium by another 30 days, the Kremlin said.",
+        "2025-04-15T09:00:00Z",
+    )
+    (window,) = [e for e in engine.assess(a).evidence if e.claim_id == "window-30d"]
+    assert (window.stance, window.rule, window.event_date, window.actor) == (
+        "contradicts",
+        "window.extension",
+        "2025-05-17",
+        "russia",
+    )

@@ -228,3 +228,104 @@ def test_status_is_pure(story: Story) -> None:
     evidence = [ev(1, "energy-halt", "breach"), ev(2, "window-30d", "confirms")]
     when = datetime(2025, 3, 30, tzinfo=UTC)
     assert claim_statuses(story, evidence, [], when) == claim_statuses(story, evidence, [], when)
+
+
+def move(
+    n: int,
+    rule: str,
+    new_end: str,
+    actor: str | None = "russia",
+    published: str = "2025-04-10T09:00:00Z",
+) -> Evidence:
+    """Window-term evidence that carries the window's new end as its event date."""
+    return Evidence(
+        id=f"w{n}",
+        article_id=f"w{n}",
+        claim_id="window-30d",
+        stance="contradicts",
+        alleged=False,
+        quote="moved",
+        start=0,
+        end=5,
+        event_date=new_end,
+        actor=actor,
+        target=None,
+        place=None,
+        region=None,
+        confidence=0.7,
+        rule=rule,
+        outlet="Wire",
+        published=published,
+        seen=published,
+        cluster=f"w{n}",
+        tier="wire",
+    )
+
+
+WINDOW_CASES = [
+    (
+        "an extension moves the end: a strike on day 34 is a breach",
+        "2025-04-30T12:00:00",
+        [
+            move(1, "window.extension", "2025-05-17"),
+            ev(2, "energy-halt", "breach", day="2025-04-20"),
+        ],
+        "breached-alleged",
+    ),
+    (
+        "after the extended end, the window closes",
+        "2025-05-20T12:00:00",
+        [
+            move(1, "window.extension", "2025-05-17"),
+            ev(2, "energy-halt", "breach", day="2025-04-20"),
+        ],
+        "expired",
+    ),
+    (
+        "an early end closes the window early",
+        "2025-04-05T12:00:00",
+        [
+            move(1, "window.early-end", "2025-04-01", published="2025-04-01T09:00:00Z"),
+            ev(2, "energy-halt", "confirms"),
+        ],
+        "held",
+    ),
+    (
+        "a strike after an early end is no breach",
+        "2025-04-05T12:00:00",
+        [
+            move(1, "window.early-end", "2025-04-01", published="2025-04-01T09:00:00Z"),
+            ev(2, "energy-halt", "breach", day="2025-04-03"),
+        ],
+        "held",
+    ),
+    (
+        "an outsider's word does not move the window",
+        "2025-04-30T12:00:00",
+        [
+            move(1, "window.extension", "2025-05-17", actor="mediator"),
+            ev(2, "energy-halt", "breach", day="2025-04-20"),
+        ],
+        "held",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "as_of", "evidence", "expected"), WINDOW_CASES, ids=[c[0] for c in WINDOW_CASES]
+)
+def test_window_moves(
+    story: Story, name: str, as_of: str, evidence: list[Evidence], expected: str
+) -> None:
+    when = datetime.fromisoformat(as_of).replace(tzinfo=UTC)
+    statuses, _ = claim_statuses(story, evidence, [], when)
+    status = next(s for s in statuses if s.claim_id == "energy-halt")
+    assert status.status == expected
+    if "outsider" not in name:
+        assert "window moved" in status.reason and "w1" in status.evidence_ids
+
+
+def test_state_media_of_the_accuser_never_corroborates_even_as_fact(story: Story) -> None:
+    """A Ukrainian state outlet stating a Russian strike as fact is still Ukraine's word."""
+    evidence = [ev(1, "energy-halt", "breach", alleged=False, **STATE)]
+    assert status_of(story, "energy-halt", evidence, IN_WINDOW)[0] == "breached-alleged"
