@@ -19,17 +19,19 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from prefect import flow
+from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from db import open_db, store
+from db.lock import LockBusy, run_lock
 from flows import steps
 from flows.assess import AssessSummary, assess_and_update
 from flows.digest import publish_digest
 from flows.ingest import FETCH_CONCURRENCY, IngestSummary, ingest_feeds
 from truce import clock
 from truce.clock import iso
+from truce.config import load_feeds
 from truce.records import Feed
 
 
@@ -40,8 +42,15 @@ class CycleSummary:
     ingest: IngestSummary
     assess: AssessSummary
     digest_path: str | None
+    skipped_because: str | None = None
+
+    @classmethod
+    def skipped(cls, as_of: str, reason: str) -> CycleSummary:
+        return cls("", as_of, IngestSummary(0, 0, 0, 0, ()), AssessSummary(0, ()), None, reason)
 
     def line(self) -> str:
+        if self.skipped_because:
+            return f"skipped: {self.skipped_because}"
         failed = f", {self.ingest.feeds_failed} failing" if self.ingest.feeds_failed else ""
         digest = f"; digest {self.digest_path}" if self.digest_path else ""
         return (
@@ -56,14 +65,36 @@ class CycleSummary:
 # of orchestration, a task about a tenth (bench/ measures it), and the demo runs 48 cycles.
 @flow(name="pipeline", task_runner=ThreadPoolTaskRunner(max_workers=FETCH_CONCURRENCY))  # type: ignore[arg-type]
 def pipeline(
-    db_path: str,
-    feeds: list[Feed],
+    db_path: str = "truce.db",
+    feeds: list[Feed] | None = None,
+    feeds_file: str = "seeds/feeds.yaml",
     story: str = "energy-truce-2025",
     as_of: datetime | None = None,
-    reports_dir: str = "reports",
+    reports_dir: str = "truce-reports",
+    lock_wait: float = 0.0,
 ) -> CycleSummary:
-    """Ingest, assess, and write yesterday's digest when one is due."""
+    """Ingest `feeds` (else the feeds of `feeds_file`), assess, and write yesterday's digest
+    when one is due. Runs on one database never interleave: a run that finds another one
+    writing waits up to `lock_wait` seconds, then skips with a warning."""
     now = as_of or clock.now()
+    feeds = feeds or load_feeds(feeds_file)
+    try:
+        with run_lock(db_path, wait=lock_wait):
+            summary = _cycle(db_path, feeds, story, now, reports_dir)
+    except LockBusy as busy:
+        get_run_logger().warning("skipped: %s", busy)
+        return CycleSummary.skipped(iso(now), str(busy))
+    create_markdown_artifact(
+        key="run-summary",
+        markdown=_summary_markdown(summary),
+        description="Truce Watch cycle summary",
+    )
+    return summary
+
+
+def _cycle(
+    db_path: str, feeds: list[Feed], story: str, now: datetime, reports_dir: str
+) -> CycleSummary:
     run_id = uuid.uuid4().hex[:12]
     db = open_db(db_path)
     store.start_run(db, run_id, "pipeline", story, iso(clock.now()), iso(now))
@@ -72,7 +103,6 @@ def pipeline(
     story_record, _engine = steps.story_and_engine(story)
     day = steps.digest_due(db, story_record, now)
     digest_path = publish_digest(db_path, story, reports_dir, day, now) if day else None
-    summary = CycleSummary(run_id, iso(now), ingested, assessed, digest_path)
     store.finish_run(
         db,
         run_id,
@@ -84,12 +114,7 @@ def pipeline(
         status_changes=len(assessed.changes),
     )
     db.close()
-    create_markdown_artifact(
-        key="run-summary",
-        markdown=_summary_markdown(summary),
-        description="Truce Watch cycle summary",
-    )
-    return summary
+    return CycleSummary(run_id, iso(now), ingested, assessed, digest_path)
 
 
 def _summary_markdown(summary: CycleSummary) -> str:

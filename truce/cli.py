@@ -43,6 +43,8 @@ def _prepare_prefect(db_path: Path) -> None:
     os.environ.setdefault("PREFECT_HOME", str(db_path.resolve().parent / ".prefect"))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
+    # the first start migrates Prefect's own database: slow on a busy 2-core machine
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     # Failures are reported by our own summary and `truce feeds`; Prefect's tracebacks for a
     # feed that is down would drown them. `--verbose` (or the variable) shows Prefect's logs.
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
@@ -179,6 +181,42 @@ def run(
         reports_dir=str(path.resolve().parent / f"{path.stem}-reports"),
     )
     typer.echo(summary.line())
+
+
+@app.command()
+def serve(
+    prefect_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--prefect-file", help="Deployments file (default: the project's prefect.yaml)."
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Run the schedules of prefect.yaml in this process (starts a local Prefect server when
+    PREFECT_API_URL is unset). Ctrl-C stops everything."""
+    from flows.serve import PROJECT_ROOT, load_deployments, local_server, serve_deployments
+
+    path = _db_path(db)
+    _prepare_prefect(path)
+    deployments_file = prefect_file or PROJECT_ROOT / "prefect.yaml"
+    specs = load_deployments(deployments_file)
+    overrides = {"db_path": str(path.resolve())} if db else {}
+    names = ", ".join(s.name for s in specs)
+    try:
+        if os.environ.get("PREFECT_API_URL"):
+            typer.echo(f"Serving {names} against {os.environ['PREFECT_API_URL']}. Ctrl-C stops.")
+            serve_deployments(specs, deployments_file.resolve().parent, overrides)
+            return
+        home = Path(os.environ["PREFECT_HOME"]) / "server"
+        typer.echo("Starting a local Prefect server...")
+        with local_server(home) as url:
+            os.environ["PREFECT_API_URL"] = url
+            typer.echo(f"Prefect UI at {url.removesuffix('/api')}; serving {names}. Ctrl-C stops.")
+            serve_deployments(specs, deployments_file.resolve().parent, overrides)
+    except KeyboardInterrupt:
+        pass
+    typer.echo("Stopped.")
 
 
 # Reading ---------------------------------------------------------------------------------------
@@ -497,3 +535,7 @@ def main(argv: list[str] | None = None) -> None:
         typer.echo(f"Error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(1)
     sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()
