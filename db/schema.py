@@ -107,8 +107,8 @@ VIEWS = {
     """,
     # Feed health: last fetch, failures, articles stored.
     "feed_health": """
-        SELECT f.id AS feed_id, f.outlet, f.tier, f.url, f.last_success, f.last_error,
-               f.consecutive_failures, f.disabled_reason,
+        SELECT f.id AS feed_id, f.outlet, f.tier, f.url, f.redirected_to, f.last_success,
+               f.last_error, f.consecutive_failures, f.next_fetch, f.disabled_reason,
                (SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id) AS articles
         FROM feeds f
     """,
@@ -142,6 +142,23 @@ def m002_incident_region(db: Database) -> None:
 @migrations()
 def m003_status_sources(db: Database) -> None:
     db.execute("ALTER TABLE claim_status ADD COLUMN sources INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations()
+def m004_feed_redirect(db: Database) -> None:
+    db.execute("ALTER TABLE feeds ADD COLUMN redirected_to TEXT")
+
+
+@migrations()
+def m005_near_duplicates(db: Database) -> None:
+    # SimHash cut into eight 8-bit bands: two texts within 7 bits share at least one band
+    # (pigeonhole), so the band index finds near-duplicate candidates without a scan
+    db.execute("ALTER TABLE articles ADD COLUMN simhash INTEGER")
+    db.execute(
+        """CREATE TABLE article_bands (band INTEGER NOT NULL, article_id TEXT NOT NULL
+           REFERENCES articles(id), PRIMARY KEY (band, article_id)) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX articles_url ON articles(url)")
 
 
 def ensure_views(db: Database) -> None:

@@ -6,6 +6,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -70,8 +71,13 @@ def save_feed(db: Database, feed: Feed) -> None:
     with storage_errors():
         db.execute(
             """INSERT INTO feeds (id, url, outlet, tier, affiliation) VALUES (?, ?, ?, ?, ?)
-               ON CONFLICT(id) DO UPDATE SET url = excluded.url, outlet = excluded.outlet,
-               tier = excluded.tier, affiliation = excluded.affiliation""",
+               ON CONFLICT(id) DO UPDATE SET outlet = excluded.outlet, tier = excluded.tier,
+               affiliation = excluded.affiliation,
+               -- a new address in the feeds file starts the feed afresh
+               redirected_to = CASE WHEN url = excluded.url THEN redirected_to END,
+               disabled_reason = CASE WHEN url = excluded.url THEN disabled_reason END,
+               next_fetch = CASE WHEN url = excluded.url THEN next_fetch END,
+               url = excluded.url""",
             [feed.id, feed.url, feed.outlet, feed.tier, feed.affiliation],
         )
 
@@ -81,12 +87,24 @@ def feed_state(db: Database, feed_id: str) -> dict[str, Any]:
     return rows[0] if rows else {}
 
 
-def record_failure(db: Database, feed_id: str, fetched_at: str, error: str, run_id: str) -> None:
+def record_failure(
+    db: Database,
+    feed_id: str,
+    fetched_at: str,
+    error: str,
+    run_id: str,
+    *,
+    next_fetch: str | None = None,
+    disabled_reason: str | None = None,
+) -> None:
+    """Record a failed fetch: the error, one more consecutive failure, when to try again, and
+    (for a feed that is gone) why it is disabled."""
     with storage_errors(), db.atomic():
         db.execute(
-            """UPDATE feeds SET last_fetched = ?, last_error = ?,
+            """UPDATE feeds SET last_fetched = ?, last_error = ?, next_fetch = ?,
+               disabled_reason = coalesce(?, disabled_reason),
                consecutive_failures = consecutive_failures + 1 WHERE id = ?""",
-            [fetched_at, error, feed_id],
+            [fetched_at, error, next_fetch, disabled_reason, feed_id],
         )
         db.table("fetches").upsert(
             {
@@ -112,6 +130,7 @@ def save_entries(
     modified: str | None = None,
     bozo: str | None = None,
     title: str = "",
+    final_url: str | None = None,
 ) -> tuple[int, int]:
     """Store one feed's entries in one transaction. Returns (new, updated) article counts.
     An entry seen again with different content is updated and its revision bumped."""
@@ -122,6 +141,8 @@ def save_entries(
             existing = list(
                 db.query("SELECT content_hash, revision FROM articles WHERE id = ?", [entry.id])
             )
+            if existing and existing[0]["content_hash"] == entry.content_hash:
+                continue  # seen before, unchanged
             row = {
                 "id": entry.id,
                 "feed_id": feed.id,
@@ -134,22 +155,34 @@ def save_entries(
                 "updated": fetched_at,
                 "content_hash": entry.content_hash,
                 "cluster": cluster_of(db, entry),
+                "simhash": entry.simhash or None,
             }
             if not existing:
                 db.table("articles").insert(
                     {**row, "fetched": fetched_at, "revision": 1, "text": ""}
                 )
                 new += 1
-            elif existing[0]["content_hash"] != entry.content_hash:
+            else:
                 db.table("articles").update(
                     entry.id, {**row, "revision": existing[0]["revision"] + 1}
                 )
                 updated += 1
+            _save_bands(db, entry)
         db.execute(
             """UPDATE feeds SET last_fetched = ?, last_success = ?, last_error = NULL,
-               consecutive_failures = 0, etag = coalesce(?, etag), modified = coalesce(?, modified),
+               consecutive_failures = 0, next_fetch = NULL, etag = coalesce(?, etag),
+               modified = coalesce(?, modified), redirected_to = ?,
                title = CASE WHEN ? != '' THEN ? ELSE title END WHERE id = ?""",
-            [fetched_at, fetched_at, etag, modified, title, title, feed.id],
+            [
+                fetched_at,
+                fetched_at,
+                etag,
+                modified,
+                final_url if final_url and final_url != feed.url else None,
+                title,
+                title,
+                feed.id,
+            ],
         )
         db.table("fetches").upsert(
             {
@@ -170,8 +203,21 @@ def save_entries(
     return new, updated
 
 
+NEAR_DUPLICATE_BITS = 7  # SimHash distance at or under which two texts are one story
+NEAR_DUPLICATE_DAYS = 3  # ...when published this close together
+
+
+def bands(value: int) -> list[int]:
+    """The eight 8-bit bands of a SimHash, each tagged with its position."""
+    if not value:
+        return []
+    unsigned = value & (1 << 64) - 1
+    return [i << 8 | (unsigned >> (8 * i) & 0xFF) for i in range(8)]
+
+
 def cluster_of(db: Database, entry: Entry) -> str:
-    """Copies of one story (same URL or same words) in several feeds share one cluster."""
+    """Copies of one story in several feeds share one cluster: the same URL, or near-same
+    words (SimHash) published within a few days; else the story's own key."""
     if entry.url:
         rows = list(
             db.query(
@@ -181,7 +227,27 @@ def cluster_of(db: Database, entry: Entry) -> str:
         )
         if rows:
             return str(rows[0]["cluster"])
+    if entry.simhash:
+        day = datetime.fromisoformat(entry.published.replace("Z", "+00:00"))
+        low = (day - timedelta(days=NEAR_DUPLICATE_DAYS)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        high = (day + timedelta(days=NEAR_DUPLICATE_DAYS)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        wanted = bands(entry.simhash)
+        for row in db.query(
+            f"""SELECT a.cluster, a.simhash FROM articles a WHERE a.id IN (
+                    SELECT article_id FROM article_bands WHERE band IN ({",".join("?" * 8)}))
+                AND a.id != ? AND a.published BETWEEN ? AND ? ORDER BY a.fetched, a.id""",
+            [*wanted, entry.id, low, high],
+        ):
+            distance = ((row["simhash"] ^ entry.simhash) & (1 << 64) - 1).bit_count()
+            if distance <= NEAR_DUPLICATE_BITS:
+                return str(row["cluster"])
     return entry.story_key
+
+
+def _save_bands(db: Database, entry: Entry) -> None:
+    db.execute("DELETE FROM article_bands WHERE article_id = ?", [entry.id])
+    for band in bands(entry.simhash):
+        db.execute("INSERT INTO article_bands (band, article_id) VALUES (?, ?)", [band, entry.id])
 
 
 # Articles and evidence -----------------------------------------------------------------------

@@ -10,7 +10,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from db import open_db, store
+from db import open_db
 from flows import steps
 from truce import clock
 from truce.errors import FeedError
@@ -23,6 +23,7 @@ FETCH_CONCURRENCY = 8
 class IngestSummary:
     feeds_ok: int
     feeds_failed: int
+    feeds_skipped: int
     new_articles: int
     updated_articles: int
     failures: tuple[tuple[str, str], ...]  # (outlet, error)
@@ -41,30 +42,31 @@ def _transient(task: Any, task_run: Any, state: Any) -> bool:
 
 # No task timeout: a thread cannot be interrupted; httpx's connect/read timeouts bound a fetch.
 @task(retries=2, retry_delay_seconds=[1, 4], retry_condition_fn=_transient)
-def fetch_task(feed: Feed, etag: str | None, modified: str | None, now: datetime) -> steps.Fetched:
-    return steps.fetch_and_parse(feed, etag, modified, now)
+def fetch_task(feed: Feed, state: steps.FeedState, now: datetime) -> steps.Fetched:
+    return steps.fetch_and_parse(feed, state, now)
 
 
 def ingest_feeds(db_path: str, feeds: list[Feed], now: datetime, run_id: str) -> IngestSummary:
     """Submit one fetch task per feed and store each result as it comes (inside a flow)."""
     logger = get_run_logger()
     db = open_db(db_path)
-    futures = []
-    for feed in feeds:
-        store.save_feed(db, feed)
-        state = store.feed_state(db, feed.id)
-        futures.append(
-            fetch_task.with_options(task_run_name=f"fetch {feed.id}").submit(
-                feed, state.get("etag"), state.get("modified"), now
-            )
-        )
+    submitted = []
     outcomes = []
-    for feed, future in zip(feeds, futures, strict=True):
+    for feed in feeds:
+        state = steps.feed_state(db, feed)
+        reason = state.skip_reason(now)
+        if reason:
+            logger.info("%s skipped: %s", feed.id, reason)
+            outcomes.append(steps.FeedOutcome(feed.id, feed.outlet, ok=False, skipped=reason))
+            continue
+        future = fetch_task.with_options(task_run_name=f"fetch {feed.id}").submit(feed, state, now)
+        submitted.append((feed, state, future))
+    for feed, state, future in submitted:
         try:
             fetched = future.result()
         except Exception as exc:  # retries exhausted: record, carry on with the others
-            fetched = steps.Fetched(feed, error=str(exc) or type(exc).__name__)
-        outcome = steps.store_fetched(db, fetched, now, run_id)
+            fetched = steps.failed(feed, exc)
+        outcome = steps.store_fetched(db, fetched, now, run_id, state.failures)
         if outcome.ok:
             logger.info(
                 "%s: %d entries, %d new, %d updated",
@@ -79,10 +81,11 @@ def ingest_feeds(db_path: str, feeds: list[Feed], now: datetime, run_id: str) ->
     db.close()
     return IngestSummary(
         feeds_ok=sum(o.ok for o in outcomes),
-        feeds_failed=sum(not o.ok for o in outcomes),
+        feeds_failed=sum(not o.ok and not o.skipped for o in outcomes),
+        feeds_skipped=sum(bool(o.skipped) for o in outcomes),
         new_articles=sum(o.new for o in outcomes),
         updated_articles=sum(o.updated for o in outcomes),
-        failures=tuple((o.outlet, o.error or "") for o in outcomes if not o.ok),
+        failures=tuple((o.outlet, o.error or "") for o in outcomes if not o.ok and not o.skipped),
     )
 
 

@@ -46,15 +46,17 @@ class CycleSummary:
 
     @classmethod
     def skipped(cls, as_of: str, reason: str) -> CycleSummary:
-        return cls("", as_of, IngestSummary(0, 0, 0, 0, ()), AssessSummary(0, ()), None, reason)
+        return cls("", as_of, IngestSummary(0, 0, 0, 0, 0, ()), AssessSummary(0, ()), None, reason)
 
     def line(self) -> str:
         if self.skipped_because:
             return f"skipped: {self.skipped_because}"
-        failed = f", {self.ingest.feeds_failed} failing" if self.ingest.feeds_failed else ""
+        i = self.ingest
+        failed = f", {i.feeds_failed} failing" if i.feeds_failed else ""
+        failed += f", {i.feeds_skipped} backing off or disabled" if i.feeds_skipped else ""
         digest = f"; digest {self.digest_path}" if self.digest_path else ""
         return (
-            f"{self.ingest.feeds_ok + self.ingest.feeds_failed} feeds "
+            f"{i.feeds_ok + i.feeds_failed + i.feeds_skipped} feeds "
             f"({self.ingest.feeds_ok} ok{failed}), {self.ingest.new_articles} new articles, "
             f"{self.assess.new_evidence} evidence rows, {len(self.assess.changes)} status "
             f"changes{digest}"

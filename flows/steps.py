@@ -25,7 +25,11 @@ from truce.config import load_lexicon, load_story
 from truce.errors import FeedError
 from truce.records import ClaimStatus, Feed, Story
 
-DIGEST_HOUR = 7  # local time in the story's timezone: yesterday's digest is due from then
+DIGEST_HOUR = 7
+BACKOFF_BASE = timedelta(minutes=15)
+BACKOFF_MAX = timedelta(
+    days=1
+)  # local time in the story's timezone: yesterday's digest is due from then
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,8 @@ class Fetched:
     result: FetchResult | None = None
     parsed: ParsedFeed | None = None
     error: str | None = None
+    retry_after: float | None = None
+    gone: bool = False
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,7 @@ class FeedOutcome:
     new: int = 0
     updated: int = 0
     error: str | None = None
+    skipped: str | None = None  # not fetched this time: disabled or backing off
 
 
 @functools.lru_cache(maxsize=8)
@@ -57,27 +64,85 @@ def story_and_engine(story_name: str) -> tuple[Story, Engine]:
     return story, Engine(story, lexicon, gazetteer)
 
 
-def fetch_and_parse(feed: Feed, etag: str | None, modified: str | None, now: datetime) -> Fetched:
+def fetch_and_parse(feed: Feed, state: FeedState, now: datetime) -> Fetched:
     """Fetch and parse one feed. Raises FeedError only for transient failures (so a caller can
     retry them); permanent failures come back as `error`."""
     try:
-        result = fetch_feed(feed.url, etag, modified)
+        result = fetch_feed(state.url or feed.url, state.etag, state.modified)
         if result.not_modified or result.content is None:
             return Fetched(feed, result)
         return Fetched(feed, result, parse_feed(result.content, result.headers, feed, now))
     except FeedError as exc:
         if exc.transient:
             raise
-        return Fetched(feed, error=str(exc))
+        return failed(feed, exc)
 
 
-def store_fetched(db: Database, fetched: Fetched, now: datetime, run_id: str) -> FeedOutcome:
+def failed(feed: Feed, exc: Exception) -> Fetched:
+    """A failure as a Fetched record, keeping what the backoff needs to know."""
+    if isinstance(exc, FeedError):
+        return Fetched(feed, error=str(exc), retry_after=exc.retry_after, gone=exc.gone)
+    return Fetched(feed, error=str(exc) or type(exc).__name__)
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """What the database remembers about a feed between runs."""
+
+    url: str  # where to fetch: the last permanent redirect's target, else the configured URL
+    etag: str | None = None
+    modified: str | None = None
+    failures: int = 0
+    next_fetch: str | None = None
+    disabled_reason: str | None = None
+
+    def skip_reason(self, now: datetime) -> str | None:
+        """Why not to fetch now: disabled, or backing off after failures."""
+        if self.disabled_reason:
+            return f"disabled: {self.disabled_reason}"
+        if self.next_fetch and self.next_fetch > iso(now):
+            return f"backing off after {self.failures} failures until {self.next_fetch}"
+        return None
+
+
+def feed_state(db: Database, feed: Feed) -> FeedState:
+    """Save the feed's configuration and read back its state."""
+    store.save_feed(db, feed)
+    row = store.feed_state(db, feed.id)
+    return FeedState(
+        url=row.get("redirected_to") or feed.url,
+        etag=row.get("etag"),
+        modified=row.get("modified"),
+        failures=row.get("consecutive_failures") or 0,
+        next_fetch=row.get("next_fetch"),
+        disabled_reason=row.get("disabled_reason"),
+    )
+
+
+def next_attempt(now: datetime, failures: int, retry_after: float | None) -> datetime:
+    """Exponential backoff: 15 minutes after the first failure, doubling, at most a day; a
+    server's Retry-After wins when it asks for longer."""
+    backoff = min(BACKOFF_BASE * int(2 ** max(0, failures - 1)), BACKOFF_MAX)
+    return now + max(backoff, timedelta(seconds=retry_after or 0))
+
+
+def store_fetched(
+    db: Database, fetched: Fetched, now: datetime, run_id: str, failures: int = 0
+) -> FeedOutcome:
     """Write one feed's outcome in its own transaction."""
     feed = fetched.feed
     stamp = iso(now)
     if fetched.error or fetched.result is None:
         error = fetched.error or "no response"
-        store.record_failure(db, feed.id, stamp, error, run_id)
+        store.record_failure(
+            db,
+            feed.id,
+            stamp,
+            error,
+            run_id,
+            next_fetch=iso(next_attempt(now, failures + 1, fetched.retry_after)),
+            disabled_reason=f"gone (HTTP 410) since {stamp[:10]}" if fetched.gone else None,
+        )
         return FeedOutcome(feed.id, feed.outlet, ok=False, error=error)
     parsed = fetched.parsed
     new, updated = store.save_entries(
@@ -91,6 +156,7 @@ def store_fetched(db: Database, fetched: Fetched, now: datetime, run_id: str) ->
         modified=fetched.result.modified,
         bozo=parsed.bozo if parsed else None,
         title=parsed.title if parsed else "",
+        final_url=fetched.result.url,
     )
     entries = len(parsed.entries) if parsed else 0
     return FeedOutcome(feed.id, feed.outlet, ok=True, entries=entries, new=new, updated=updated)
@@ -98,13 +164,15 @@ def store_fetched(db: Database, fetched: Fetched, now: datetime, run_id: str) ->
 
 def ingest_feed(db: Database, feed: Feed, now: datetime, run_id: str) -> FeedOutcome:
     """Fetch, parse and store one feed; any failure is recorded, never raised."""
-    store.save_feed(db, feed)
-    state = store.feed_state(db, feed.id)
+    state = feed_state(db, feed)
+    reason = state.skip_reason(now)
+    if reason:
+        return FeedOutcome(feed.id, feed.outlet, ok=False, skipped=reason)
     try:
-        fetched = fetch_and_parse(feed, state.get("etag"), state.get("modified"), now)
+        fetched = fetch_and_parse(feed, state, now)
     except FeedError as exc:
-        fetched = Fetched(feed, error=str(exc))
-    return store_fetched(db, fetched, now, run_id)
+        fetched = failed(feed, exc)
+    return store_fetched(db, fetched, now, run_id, state.failures)
 
 
 def assess_new(db: Database, story: Story, engine: Engine, now: datetime) -> int:

@@ -50,14 +50,29 @@ def story_key(title: str, summary: str) -> str:
     return _digest(" ".join(words))[:16]
 
 
+def simhash(text: str) -> int:
+    """64-bit SimHash over word 3-shingles, as a signed integer (SQLite's INTEGER): near-same
+    texts (a wire story lightly edited by a second outlet) differ in a few bits. 0 for texts
+    too short to tell."""
+    words = _WORDS.findall(text.lower())
+    if len(words) < 8:
+        return 0
+    counts = [0] * 64
+    for i in range(len(words) - 2):
+        shingle = " ".join(words[i : i + 3]).encode("utf-8", "surrogatepass")
+        value = int.from_bytes(hashlib.blake2b(shingle, digest_size=8).digest(), "big")
+        for bit in range(64):
+            counts[bit] += 1 if value >> bit & 1 else -1
+    result = sum(1 << bit for bit in range(64) if counts[bit] > 0)
+    return result - (1 << 64) if result >= 1 << 63 else result
+
+
 def _entry(raw: Any, feed: Feed, fetched_at: datetime) -> Entry | None:
     title = html_to_text(raw.get("title", "") or "")
     content = raw.get("content") or []
     body = raw.get("summary", "") or (content[0].get("value", "") if content else "")
     summary = html_to_text(body)
     link = raw.get("link", "") or ""
-    if not (title or summary or link):
-        return None
     when = _timestamp(raw)
     dated = when is not None
     published = (when or fetched_at).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -74,6 +89,7 @@ def _entry(raw: Any, feed: Feed, fetched_at: datetime) -> Entry | None:
         dated=dated,
         content_hash=_digest(title, summary)[:16],
         story_key=story_key(title, summary),
+        simhash=simhash(f"{title} {summary}"),
     )
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 from urllib.request import url2pathname
 
 import httpx
 
-from truce import __version__
+from truce import __version__, clock
 from truce.errors import FeedError
 
 USER_AGENT = f"TruceWatch/{__version__} (+https://github.com/truce-watch; feed monitor)"
@@ -17,6 +19,7 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_REDIRECTS = 5
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 _TRANSIENT = {408, 425, 429, 500, 502, 503, 504}
+_REDIRECTS = {301, 302, 303, 307, 308}
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ def fetch_feed(
     *,
     client: httpx.Client | None = None,
     max_bytes: int = MAX_BYTES,
+    timeout: httpx.Timeout = TIMEOUT,
 ) -> FetchResult:
     """Fetch a feed's bytes. Raises FeedError (with `transient` set for retryable failures)."""
     path = _local_path(url)
@@ -82,7 +86,7 @@ def fetch_feed(
     if modified:
         headers["If-Modified-Since"] = modified
     own_client = client is None
-    http = client or httpx.Client(timeout=TIMEOUT, follow_redirects=False)
+    http = client or httpx.Client(timeout=timeout, follow_redirects=False)
     try:
         return _get(http, url, headers, max_bytes)
     finally:
@@ -95,7 +99,7 @@ def _get(http: httpx.Client, url: str, headers: dict[str, str], max_bytes: int) 
     for _ in range(MAX_REDIRECTS + 1):
         try:
             with http.stream("GET", current, headers=headers) as response:
-                if response.is_redirect:
+                if response.status_code in _REDIRECTS and "location" in response.headers:
                     target = urljoin(current, response.headers.get("location", ""))
                     if urlsplit(target).scheme not in ("http", "https"):
                         raise FeedError(f"redirect to a non-http(s) URL refused: {target}", url)
@@ -112,6 +116,13 @@ def _get(http: httpx.Client, url: str, headers: dict[str, str], max_bytes: int) 
                         f"HTTP {response.status_code} {response.reason_phrase}".strip(),
                         url,
                         transient=response.status_code in _TRANSIENT,
+                        retry_after=retry_after(response.headers.get("retry-after")),
+                        gone=response.status_code == 410,
+                    )
+                declared = response.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > max_bytes:
+                    raise FeedError(
+                        f"response of {declared} bytes is over the {max_bytes}-byte cap", url
                     )
                 body = bytearray()
                 for chunk in response.iter_bytes():
@@ -130,4 +141,20 @@ def _get(http: httpx.Client, url: str, headers: dict[str, str], max_bytes: int) 
             raise FeedError("timed out", url, transient=True) from None
         except httpx.HTTPError as exc:
             raise FeedError(f"{type(exc).__name__}: {exc}", url, transient=True) from None
-    raise FeedError(f"more than {MAX_REDIRECTS} redirects", url)
+    raise FeedError(f"more than {MAX_REDIRECTS} redirects (a redirect loop?)", url)
+
+
+def retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header: a number of seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - clock.now()).total_seconds())

@@ -26,9 +26,18 @@ class ConfigError(TruceError):
 class FeedError(TruceError):
     """A feed could not be fetched or parsed. Recorded per feed; never stops the batch."""
 
-    def __init__(self, message: str, url: str = "", transient: bool = False):
+    def __init__(
+        self,
+        message: str,
+        url: str = "",
+        transient: bool = False,
+        retry_after: float | None = None,
+        gone: bool = False,
+    ):
         self.url = url
-        self.transient = transient
+        self.transient = transient  # worth retrying soon (timeouts, 5xx, 429)
+        self.retry_after = retry_after  # seconds the server asked us to wait
+        self.gone = gone  # 410: the feed is gone for good
         super().__init__(message)
 
 

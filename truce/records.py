@@ -38,6 +38,7 @@ class Entry:
     dated: bool  # False when the feed gave no date and `published` is the fetch time
     content_hash: str
     story_key: str  # same words in the same order: copies of one wire story share it
+    simhash: int = 0  # near-same words: a lightly edited copy differs in a few bits
 
 
 @dataclass(frozen=True)

@@ -78,3 +78,38 @@ def test_changed_entry_bumps_revision_and_is_reassessed(tmp_path: Path, story: S
     assert db["articles"].get(list(db["articles"].pks_and_rows_where())[0][0])["revision"] == 2
     assert steps.assess_new(db, story, engine, now.replace(hour=10)) >= 1
     assert steps.assess_new(db, story, engine, now.replace(hour=11)) == 0  # once only
+
+
+def test_a_lightly_edited_wire_copy_joins_the_story_cluster(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "t.db")
+    now = datetime(2025, 3, 27, 9, tzinfo=UTC)
+    wire = (
+        "Russian drones struck a substation in Kherson overnight, cutting power to 40,000 "
+        "homes, the regional governor said on Wednesday. Repair crews were at work."
+    )
+    texts = {
+        "wire": ("Drones hit Kherson substation", wire, "https://wire.example/a"),
+        "daily": (
+            "Drones hit Kherson substation",
+            wire.replace("on Wednesday", "on Wednesday morning"),
+            "https://daily.example/b",
+        ),
+        "other": (
+            "Grain ships leave Odesa",
+            "Three ships carrying grain left Odesa on Wednesday "
+            "under the new arrangement, port officials said, with more expected.",
+            "https://daily.example/c",
+        ),
+    }
+    for name, (title, summary, link) in texts.items():
+        path = tmp_path / f"{name}.xml"
+        path.write_text(
+            f'<rss version="2.0"><channel><title>{name}</title><item><title>{title}'
+            f"</title><link>{link}</link><description>{summary}</description>"
+            "<pubDate>Wed, 26 Mar 2025 10:00:00 GMT</pubDate></item></channel></rss>"
+        )
+        steps.ingest_feed(db, Feed(name, str(path), name), now, "r")
+    clusters = {
+        r["feed_id"]: r["cluster"] for r in db.query("SELECT feed_id, cluster FROM articles")
+    }
+    assert clusters["wire"] == clusters["daily"] != clusters["other"]
