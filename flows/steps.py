@@ -6,11 +6,13 @@ No Prefect here, so every step runs and tests on its own; flows/ wrap them as ta
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import httpx
 from sqlite_utils import Database
 
 from claims.engine import Engine
@@ -18,14 +20,15 @@ from claims.status import claim_statuses
 from db import store
 from parsers import fetch_feed, parse_feed
 from parsers.feed import ParsedFeed
-from parsers.fetch import FetchResult
+from parsers.fetch import MAX_BYTES, FetchResult
 from reports import Digest, DigestInput, FeedHealth, render_digest
 from truce.clock import iso
 from truce.config import load_lexicon, load_story
-from truce.errors import FeedError
+from truce.errors import ConfigError, FeedError
 from truce.records import ClaimStatus, Feed, Story
 
 DIGEST_HOUR = 7
+FETCH_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 BACKOFF_BASE = timedelta(minutes=15)
 BACKOFF_MAX = timedelta(
     days=1
@@ -64,11 +67,25 @@ def story_and_engine(story_name: str) -> tuple[Story, Engine]:
     return story, Engine(story, lexicon, gazetteer)
 
 
+def max_feed_bytes() -> int:
+    """The response size cap: `$TRUCE_MAX_FEED_BYTES`, else 10 MB."""
+    value = os.environ.get("TRUCE_MAX_FEED_BYTES", "")
+    if value and not value.isdigit():
+        raise ConfigError(f"TRUCE_MAX_FEED_BYTES must be a number of bytes, not {value!r}")
+    return int(value) if value else MAX_BYTES
+
+
 def fetch_and_parse(feed: Feed, state: FeedState, now: datetime) -> Fetched:
     """Fetch and parse one feed. Raises FeedError only for transient failures (so a caller can
     retry them); permanent failures come back as `error`."""
     try:
-        result = fetch_feed(state.url or feed.url, state.etag, state.modified)
+        result = fetch_feed(
+            state.url or feed.url,
+            state.etag,
+            state.modified,
+            timeout=FETCH_TIMEOUT,
+            max_bytes=max_feed_bytes(),
+        )
         if result.not_modified or result.content is None:
             return Fetched(feed, result)
         return Fetched(feed, result, parse_feed(result.content, result.headers, feed, now))

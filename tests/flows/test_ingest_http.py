@@ -192,32 +192,43 @@ def test_410_disables_the_feed_with_a_reason(server: Server, tmp_path: Path) -> 
     assert later.skipped and "disabled" in later.skipped and server.hits["/gone.xml"] == 1
 
 
-def test_a_server_that_hangs_times_out(server: Server) -> None:
+def test_a_server_that_hangs_times_out(
+    server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def slow(h: http.server.BaseHTTPRequestHandler) -> Reply:
         time.sleep(3)
         return 200, {}, ATOM
 
+    monkeypatch.setattr(steps, "FETCH_TIMEOUT", httpx.Timeout(1.0))
     url = server.route("/slow.xml", slow)
     started = time.monotonic()
-    with pytest.raises(FeedError, match="timed out") as info:
-        fetch_feed(url, timeout=httpx.Timeout(1.0))
-    assert info.value.transient and time.monotonic() - started < 2.5
+    outcome = run(tmp_path / "t.db", server, url)["case"]
+    assert "timed out" in (outcome.error or "") and time.monotonic() - started < 2.5
 
 
 @pytest.mark.parametrize("declared", [True, False])
-def test_a_body_over_the_cap_is_refused(server: Server, declared: bool) -> None:
+def test_a_body_over_the_cap_is_refused(
+    server: Server, tmp_path: Path, declared: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     body = b"<rss>" + b" " * 50_000 + b"</rss>"
-    headers = {} if declared else {"Transfer-Encoding": "chunked"}
 
     def reply(h: http.server.BaseHTTPRequestHandler) -> Reply:
         if declared:
-            return 200, headers, body
+            return 200, {}, body
         chunked = f"{len(body):x}\r\n".encode() + body + b"\r\n0\r\n\r\n"
-        return 200, headers, chunked
+        return 200, {"Transfer-Encoding": "chunked"}, chunked
 
+    monkeypatch.setenv("TRUCE_MAX_FEED_BYTES", "10000")
     url = server.route(f"/big{declared}.xml", reply)
+    outcome = run(tmp_path / "t.db", server, url)["case"]
+    assert "cap" in (outcome.error or "")
     with pytest.raises(FeedError, match="cap"):
         fetch_feed(url, max_bytes=10_000)
+
+
+def test_a_feed_served_with_the_wrong_content_type(server: Server, tmp_path: Path) -> None:
+    url = server.route("/plain.xml", lambda h: (200, {"Content-Type": "text/plain"}, ATOM))
+    assert run(tmp_path / "t.db", server, url)["case"].new == 1
 
 
 def test_gzip_body(server: Server, tmp_path: Path) -> None:
