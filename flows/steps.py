@@ -12,7 +12,6 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import httpx
 from sqlite_utils import Database
 
 from claims.engine import Engine
@@ -20,7 +19,7 @@ from claims.status import claim_statuses
 from db import store
 from parsers import fetch_feed, parse_feed
 from parsers.feed import ParsedFeed
-from parsers.fetch import MAX_BYTES, FetchResult
+from parsers.fetch import MAX_BYTES, TIMEOUT, FetchResult
 from reports import Digest, DigestInput, FeedHealth, render_digest
 from truce.clock import iso
 from truce.config import load_lexicon, load_story
@@ -28,7 +27,7 @@ from truce.errors import ConfigError, FeedError
 from truce.records import ClaimStatus, Feed, Story
 
 DIGEST_HOUR = 7
-FETCH_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+FETCH_TIMEOUT = TIMEOUT  # tests shorten it
 BACKOFF_BASE = timedelta(minutes=15)
 BACKOFF_MAX = timedelta(
     days=1
