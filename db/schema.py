@@ -161,6 +161,14 @@ def m005_near_duplicates(db: Database) -> None:
     db.execute("CREATE INDEX articles_url ON articles(url)")
 
 
+@migrations()
+def m006_read_indexes(db: Database) -> None:
+    # the feed health view counts articles per feed; evidence lists sort by publication
+    db.execute("CREATE INDEX articles_feed ON articles(feed_id, published)")
+    db.execute("CREATE INDEX incidents_claim ON incidents(claim_id, event_date)")
+    db.execute("CREATE INDEX articles_fetched ON articles(fetched)")
+
+
 def ensure_views(db: Database) -> None:
     """Views hold no data: after the tables have migrated, (re)create any that changed."""
     for name, sql in VIEWS.items():

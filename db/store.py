@@ -373,21 +373,23 @@ _ARTICLE_FIELDS = ("outlet", "published", "seen", "cluster", "tier", "affiliatio
 
 def load_evidence(db: Database, story: Story, known_by: str | None = None) -> list[Evidence]:
     """Evidence for the story's claims with article context, optionally only what was known
-    (article first seen) by `known_by`."""
+    (article first seen) by `known_by`: then the articles seen by then drive the query."""
     claim_ids = [c.id for c in story.claims]
+    # columns in Evidence's field order: rows become records without building dicts
     sql = f"""
-        SELECT e.*, a.outlet, a.published, a.fetched AS seen, a.cluster, f.tier, f.affiliation,
-               a.url
-        FROM evidence e JOIN articles a ON a.id = e.article_id JOIN feeds f ON f.id = a.feed_id
+        SELECT e.id, e.article_id, e.claim_id, e.stance, e.alleged, e.quote, e.start, e."end",
+               e.event_date, e.actor, e.target, e.place, e.region, e.confidence, e.rule,
+               a.outlet, a.published, a.fetched, a.cluster, f.tier, f.affiliation, a.url
+        FROM {"articles a CROSS JOIN evidence e" if known_by else "evidence e JOIN articles a"}
+             ON a.id = e.article_id JOIN feeds f ON f.id = a.feed_id
         WHERE e.claim_id IN ({",".join("?" * len(claim_ids))})
         {"AND a.fetched <= ?" if known_by else ""}
         ORDER BY a.published, e.id
     """
     params: list[Any] = [*claim_ids, *([known_by] if known_by else [])]
     with storage_errors():
-        return [
-            Evidence(**{**row, "alleged": bool(row["alleged"])}) for row in db.query(sql, params)
-        ]
+        rows = db.conn.execute(sql, params)
+        return [Evidence(*row[:4], bool(row[4]), *row[5:]) for row in rows]  # type: ignore[call-arg]
 
 
 def load_reviews(db: Database, known_by: str | None = None) -> list[Review]:

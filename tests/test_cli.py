@@ -176,3 +176,106 @@ def test_eval_bad_file_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFi
     bad.write_text('{"id": "x"\n')
     code, _, err = run(capsys, "eval", str(bad))
     assert code == 2 and "bad.jsonl:1" in err
+
+
+@pytest.mark.prefect
+def test_filters_narrow_the_rows(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def rows(*args: str) -> list[dict[str, object]]:
+        code, out, _ = run(capsys, *args, "--db", str(demo_db), "--json")
+        assert code == 0
+        return [json.loads(line) for line in out.splitlines()]
+
+    everything = rows("evidence", "--limit", "0")
+    march = rows("evidence", "--since", "2025-03-18", "--until", "2025-03-31", "--limit", "0")
+    assert len(rows("evidence")) == 100  # the default limit
+    assert 0 < len(march) < len(everything)
+    assert all("2025-03-18" <= str(r["published"]) < "2025-04-01" for r in march)
+    outlet = str(everything[0]["outlet"])
+    assert {r["outlet"] for r in rows("evidence", "--outlet", outlet)} == {outlet}
+    assert {r["claim_id"] for r in rows("incidents", "--claim", "energy-halt")} == {"energy-halt"}
+    assert [r["claim_id"] for r in rows("status", "--claim", "window-30d")] == ["window-30d"]
+    assert rows("search", "substation", "--until", "2025-03-01") == []
+    assert len(rows("digest", "list")) >= 40
+
+
+@pytest.mark.prefect
+def test_empty_results_say_so_on_stderr(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "evidence", "--db", str(demo_db), "--outlet", "Nobody")
+    assert (code, out) == (0, "") and "no results" in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["evidence", "--stance", "maybe"],
+        ["evidence", "--since", "soon"],
+        ["status", "--claim", "no-such-claim"],
+        ["evidence", "--bogus"],
+    ],
+)
+def test_bad_arguments_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    from db import open_db
+
+    open_db(tmp_path / "t.db").close()
+    code, _, err = run(capsys, *args, "--db", str(tmp_path / "t.db"))
+    assert code == 2 and "Traceback" not in err
+
+
+@pytest.mark.prefect
+def test_datasette_serves_every_canned_query(demo_db: Path) -> None:
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from truce.cli import datasette_metadata
+
+    content = datasette_metadata(demo_db)
+    queries = content["databases"][demo_db.stem]["queries"]
+    metadata = demo_db.parent / "metadata.json"
+    metadata.write_text(json.dumps(content))
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "datasette",
+            "serve",
+            str(demo_db),
+            "--metadata",
+            str(metadata),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}/{demo_db.stem}"
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/-/versions.json", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        for name in queries:
+            params = {
+                "_shape": "array",
+                **({"q": "substation"} if name == "search_articles" else {}),
+            }
+            response = httpx.get(f"{base}/{name}.json", params=params, timeout=10)
+            assert response.status_code == 200, (name, response.text[:200])
+            assert isinstance(response.json(), list)
+            if name != "failing_feeds":
+                assert response.json(), name
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

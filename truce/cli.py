@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
-from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,6 +14,7 @@ import typer
 
 from truce import clock
 from truce.errors import InputError, TruceError
+from truce.output import emit, plain_table
 
 app = typer.Typer(
     add_completion=False,
@@ -31,6 +32,13 @@ AsOfOption = Annotated[
     typer.Option("--as-of", help="Pretend it is this date/time (UTC, or a date in story time)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="JSON Lines output.")]
+SinceOption = Annotated[
+    str | None, typer.Option("--since", help="From this date/time (inclusive).")
+]
+UntilOption = Annotated[str | None, typer.Option("--until", help="Before this date/time.")]
+OutletOption = Annotated[str | None, typer.Option("--outlet", help="Only this outlet.")]
+ClaimOption = Annotated[str | None, typer.Option("--claim", help="Only this claim.")]
+LimitOption = Annotated[int, typer.Option("--limit", help="At most this many rows (0: all).")]
 DEFAULT_STORY = "energy-truce-2025"
 
 
@@ -75,31 +83,6 @@ def _as_of(value: str | None, timezone: str = "UTC") -> datetime:
     return when
 
 
-def _emit(
-    rows: Sequence[dict[str, Any]], as_json: bool, columns: Sequence[str], empty: str = "no results"
-) -> None:
-    if as_json:
-        for row in rows:
-            typer.echo(json.dumps(row, ensure_ascii=False, default=str))
-    elif rows:
-        typer.echo(_table(rows, columns))
-    if not rows:
-        typer.echo(empty, err=True)
-
-
-def _table(rows: Iterable[dict[str, Any]], columns: Sequence[str], width: int = 60) -> str:
-    def cell(value: Any) -> str:
-        text = "" if value is None else str(value).replace("\n", " ")
-        return text if len(text) <= width else text[: width - 1] + "\u2026"
-
-    body = [[cell(row.get(c)) for c in columns] for row in rows]
-    widths = [max(len(c), *(len(r[i]) for r in body)) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in body]
-    return "\n".join(line.rstrip() for line in lines)
-
-
 # Running ---------------------------------------------------------------------------------------
 
 
@@ -130,7 +113,7 @@ def demo(
     typer.echo("")
     rows = _status_rows(_open(db), story_record, None)
     typer.echo(
-        _table(
+        plain_table(
             rows,
             [
                 "claim_id",
@@ -223,9 +206,27 @@ def serve(
 
 
 def _status_rows(database: Any, story: Any, as_of: datetime | None) -> list[dict[str, Any]]:
+    """Statuses as the last cycle stored them; with an as-of time (or before any cycle ran),
+    recomputed from the evidence known then."""
     from claims.status import claim_statuses
-    from db import store
+    from db import queries, store
 
+    if as_of is None:
+        stored = [r for r in queries.current_status(database, story.id) if r["status"]]
+        if stored:
+            keys = (
+                "claim_id",
+                "kind",
+                "status",
+                "since",
+                "as_of",
+                "reason",
+                "evidence_count",
+                "sources",
+                "incidents_alleged",
+                "incidents_corroborated",
+            )
+            return [{key: row[key] for key in keys} for row in stored]
     now = as_of or clock.now()
     stamp = clock.iso(now)
     statuses, _incidents = claim_statuses(
@@ -261,13 +262,18 @@ def status(
     db: DbOption = None,
     story: StoryOption = DEFAULT_STORY,
     as_of: AsOfOption = None,
+    claim: ClaimOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Each claim's status (as of now, or what was known at --as-of)."""
     story_record, _engine = _story(story)
     when = _as_of(as_of, story_record.timezone) if as_of else None
     rows = _status_rows(_open(db), story_record, when)
-    _emit(
+    if claim:
+        if claim not in {c.id for c in story_record.claims}:
+            raise InputError(f"no claim {claim!r} in story {story_record.id}")
+        rows = [r for r in rows if r["claim_id"] == claim]
+    emit(
         rows,
         as_json,
         [
@@ -284,24 +290,35 @@ def status(
     )
 
 
+def _range(since: str | None, until: str | None) -> tuple[str | None, str | None]:
+    """--since/--until as stored UTC stamps; an --until date includes that whole day."""
+    start = clock.iso(clock.parse_when(since, end_of_day=False)) if since else None
+    end = None
+    if until:
+        end_time = clock.parse_when(until, end_of_day=False)
+        if len(until.strip()) == 10:
+            end_time += timedelta(days=1)
+        end = clock.iso(end_time)
+    return start, end
+
+
 @app.command()
 def evidence(
     db: DbOption = None,
-    claim: Annotated[str | None, typer.Option(help="Only this claim.")] = None,
+    claim: ClaimOption = None,
     stance: Annotated[str | None, typer.Option(help="confirms, contradicts or breach.")] = None,
+    outlet: OutletOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    limit: LimitOption = 100,
     as_json: JsonOption = False,
 ) -> None:
-    """Evidence rows with their quote, outlet, stance and rule."""
+    """Evidence rows with their quote, outlet, stance and rule, newest first."""
+    from db import queries
+
     if stance and stance not in ("confirms", "contradicts", "breach"):
         raise InputError("--stance must be confirms, contradicts or breach")
-    sql = "SELECT * FROM evidence_detail WHERE 1 = 1"
-    params: list[Any] = []
-    if claim:
-        sql += " AND claim_id = ?"
-        params.append(claim)
-    if stance:
-        sql += " AND stance = ?"
-        params.append(stance)
+    start, end = _range(since, until)
     rows = [
         {
             "evidence_id": r["evidence_id"],
@@ -321,9 +338,9 @@ def evidence(
             "place": r["place"],
             "review": r["review"],
         }
-        for r in _open(db).query(sql + " ORDER BY published, evidence_id", params)
+        for r in queries.evidence(_open(db), claim, stance, outlet, start, end, limit or None)
     ]
-    _emit(
+    emit(
         rows,
         as_json,
         ["evidence_id", "claim_id", "stance", "alleged", "event_date", "outlet", "quote"],
@@ -333,13 +350,18 @@ def evidence(
 @app.command()
 def incidents(
     db: DbOption = None,
-    claim: Annotated[str | None, typer.Option()] = None,
+    claim: ClaimOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    outlet: OutletOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Breach incidents: date, place, target, sources, alleged or corroborated."""
-    sql = "SELECT * FROM incident_sources" + (" WHERE claim_id = ?" if claim else "")
-    rows = list(_open(db).query(sql + " ORDER BY event_date, claim_id", [claim] if claim else []))
-    _emit(
+    """Breach incidents: event date, place, target, sources, alleged or corroborated."""
+    from db import queries
+
+    start, end = _range(since, until)
+    rows = queries.incidents(_open(db), claim, start, end, outlet)
+    emit(
         rows,
         as_json,
         ["event_date", "claim_id", "place", "target", "sources", "standing", "outlets"],
@@ -348,10 +370,12 @@ def incidents(
 
 
 @app.command()
-def feeds(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Feed health: last success, last error, consecutive failures, articles."""
-    rows = list(_open(db).query("SELECT * FROM feed_health ORDER BY outlet"))
-    _emit(
+def feeds(db: DbOption = None, outlet: OutletOption = None, as_json: JsonOption = False) -> None:
+    """Feed health: last success, last error, failures, backoff, articles."""
+    from db import queries
+
+    rows = queries.feeds(_open(db), outlet)
+    emit(
         rows,
         as_json,
         [
@@ -360,8 +384,10 @@ def feeds(db: DbOption = None, as_json: JsonOption = False) -> None:
             "tier",
             "last_success",
             "consecutive_failures",
+            "next_fetch",
             "articles",
             "last_error",
+            "disabled_reason",
         ],
         empty="no feeds yet",
     )
@@ -371,25 +397,36 @@ def feeds(db: DbOption = None, as_json: JsonOption = False) -> None:
 def search(
     query: str,
     db: DbOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    outlet: OutletOption = None,
     as_json: JsonOption = False,
     limit: Annotated[int, typer.Option(help="At most this many results.")] = 20,
 ) -> None:
-    """Full-text search over article titles, summaries and text (SQLite FTS5 syntax)."""
+    """Full-text search over article titles, summaries and text (SQLite FTS5 syntax, e.g.
+    "substation AND Kherson")."""
     import sqlite3
 
-    sql = """SELECT a.id AS article_id, a.published, a.outlet, a.title, a.url,
-                    snippet(articles_fts, -1, '[', ']', '...', 12) AS snippet
-             FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
-             WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?"""
+    from db import queries
+    from truce.errors import StorageError
+
+    start, end = _range(since, until)
     try:
-        rows = list(_open(db).query(sql, [query, limit]))
-    except sqlite3.OperationalError as exc:
-        raise InputError(f"bad search query {query!r}: {exc}") from None
-    _emit(rows, as_json, ["published", "outlet", "title", "snippet"])
+        rows = queries.search(_open(db), query, start, end, outlet, limit)
+    except StorageError as exc:
+        if isinstance(exc.__cause__, sqlite3.OperationalError):
+            raise InputError(f"bad search query {query!r}: {exc.__cause__}") from None
+        raise
+    emit(rows, as_json, ["published", "outlet", "title", "snippet"])
 
 
-@app.command()
+digest_app = typer.Typer(help="The daily digest: print one day's, or list them.")
+app.add_typer(digest_app, name="digest")
+
+
+@digest_app.callback(invoke_without_command=True)
 def digest(
+    ctx: typer.Context,
     db: DbOption = None,
     story: StoryOption = DEFAULT_STORY,
     date_: Annotated[
@@ -398,7 +435,8 @@ def digest(
     as_json: JsonOption = False,
 ) -> None:
     """Print the digest for a day, writing it first if it does not exist."""
-    from datetime import timedelta
+    if ctx.invoked_subcommand is not None:
+        return
     from zoneinfo import ZoneInfo
 
     from flows import steps
@@ -407,12 +445,11 @@ def digest(
     database = _open(db)
     story_record, _engine = _story(story)
     now = clock.now()
+    zone = ZoneInfo(story_record.timezone)
     day = (
-        clock.parse_when(date_, story_record.timezone)
-        .astimezone(ZoneInfo(story_record.timezone))
-        .date()
+        clock.parse_when(date_, story_record.timezone).astimezone(zone).date()
         if date_
-        else now.astimezone(ZoneInfo(story_record.timezone)).date() - timedelta(days=1)
+        else now.astimezone(zone).date() - timedelta(days=1)
     )
     rows = list(
         database.query(
@@ -420,7 +457,7 @@ def digest(
         )
     )
     if not rows:
-        _end, period_end = steps.digest_period(story_record, day)
+        _start, period_end = steps.digest_period(story_record, day)
         steps.write_digest(
             database,
             story_record,
@@ -438,6 +475,23 @@ def digest(
         typer.echo(json.dumps(rows[0], ensure_ascii=False))
     else:
         typer.echo(rows[0]["markdown"])
+
+
+@digest_app.command("list")
+def digest_list(
+    db: DbOption = None,
+    story: StoryOption = DEFAULT_STORY,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The digests written so far, newest first, with their headlines."""
+    from db import queries
+
+    story_record, _engine = _story(story)
+    start, end = _range(since, until)
+    rows = queries.digests(_open(db), story_record.id, start, end)
+    emit(rows, as_json, ["date", "headline", "path"], empty="no digests yet")
 
 
 @app.command()
@@ -471,6 +525,51 @@ def review(
         typer.echo(f"  {change.claim_id} -> {change.status}: {change.reason}")
 
 
+def datasette_metadata(db_path: Path) -> dict[str, Any]:
+    """The Datasette metadata for one database file (canned queries, descriptions)."""
+    from truce.config import read_yaml
+
+    metadata = read_yaml(Path(__file__).with_name("datasette-metadata.yaml"))
+    metadata["databases"] = {db_path.stem: metadata["databases"]["truce"]}
+    return dict(metadata)
+
+
+@app.command()
+def browse(
+    db: DbOption = None, port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8001
+) -> None:
+    """Browse the database in Datasette (127.0.0.1 only), with the views and canned queries."""
+    import importlib.util
+    import subprocess
+    import tempfile
+
+    if importlib.util.find_spec("datasette") is None:
+        raise InputError("Datasette is not installed: pip install -e '.[datasette]'")
+    path = _db_path(db)
+    _open(db).close()
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump(datasette_metadata(path), handle)
+    typer.echo(f"Datasette at http://127.0.0.1:{port}/ (Ctrl-C stops)")
+    with contextlib.suppress(KeyboardInterrupt):
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "datasette",
+                "serve",
+                str(path),
+                "--metadata",
+                handle.name,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            check=False,
+        )
+    Path(handle.name).unlink(missing_ok=True)
+
+
 @app.command(name="eval")
 def eval_(
     file: Path,
@@ -494,7 +593,7 @@ def eval_(
         typer.echo(json.dumps(payload, indent=2))
         return
     typer.echo(
-        _table(
+        plain_table(
             report.rows, ["claim_id", "stance", "support", "predicted", "precision", "recall", "f1"]
         )
     )
@@ -527,11 +626,11 @@ def main(argv: list[str] | None = None) -> None:
         typer.echo("Aborted.", err=True)
         sys.exit(130)
     except Exception as exc:  # click's usage errors and anything unforeseen: one line, no traceback
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+        # usage errors (typer ships its own click, so match by shape, not by class)
+        show, code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(code, int):
+            show()
+            sys.exit(code)
         typer.echo(f"Error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(1)
     sys.exit(0)
