@@ -276,17 +276,20 @@ def build_digest(db: Database, story: Story, day: date, now: datetime) -> Digest
             new_incidents,
             feeds,
             articles_today,
+            tuple(incidents),
         )
     )
 
 
 def write_digest(db: Database, story: Story, day: date, now: datetime, out_dir: Path) -> Path:
-    """Render and store the digest for `day`: a Markdown file and a `digests` row."""
+    """Render and store the digest for `day`: Markdown and HTML files and a `digests` row.
+    Returns the Markdown file's path (the HTML file sits beside it)."""
     digest = build_digest(db, story, day, now)
     folder = out_dir / story.id
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{day.isoformat()}.md"
     path.write_text(digest.markdown, encoding="utf-8")
+    path.with_suffix(".html").write_text(digest.html, encoding="utf-8")
     store.save_digest(
         db, story.id, day.isoformat(), str(path), digest.markdown, digest.headline, iso(now)
     )

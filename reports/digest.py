@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 import jinja2
 
+from reports.chart import incidents_png
 from truce.records import ClaimStatus, Evidence, Incident, Story
 
 # Most newsworthy first: the headline reports the first change in this order.
@@ -40,6 +42,7 @@ class DigestInput:
     new_incidents: tuple[Incident, ...]
     feeds: tuple[FeedHealth, ...]
     articles_today: int
+    incidents: tuple[Incident, ...] = ()  # every incident known: for the chart
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class Digest:
     day: date
     headline: str
     markdown: str
+    html: str = ""
 
 
 def _md(text: object) -> str:
@@ -100,10 +104,20 @@ _ENV = jinja2.Environment(
 )
 _ENV.filters["md"] = _md
 _ENV.filters["link"] = _link
+# HTML: autoescaped, so a feed's `<script>` is text; only http(s) URLs become links
+_HTML_ENV = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_HTML_ENV.filters["link"] = _link
 
 
 def render_digest(data: DigestInput) -> Digest:
-    """Render the Markdown digest for one day."""
+    """Render the digest for one day: Markdown, and a self-contained HTML page (inline CSS,
+    the chart embedded)."""
     headline = _headline(data)
     window = data.story.window
     days_left = (window.end - data.day).days - 1
@@ -111,7 +125,7 @@ def render_digest(data: DigestInput) -> Digest:
     by_claim: dict[str, list[Evidence]] = {}
     for item in data.new_evidence:
         by_claim.setdefault(item.claim_id, []).append(item)
-    markdown = _ENV.get_template("digest.md.j2").render(
+    context = dict(
         story=data.story,
         day=data.day,
         headline=headline,
@@ -127,4 +141,12 @@ def render_digest(data: DigestInput) -> Digest:
         window=window,
         quiet=not data.new_evidence and not data.new_incidents,
     )
-    return Digest(day=data.day, headline=headline, markdown=markdown)
+    markdown = _ENV.get_template("digest.md.j2").render(**context)
+    sides = {
+        c.id: f"{data.story.party(c.party).name} accused"
+        for c in data.story.claims
+        if c.kind == "commitment" and c.party
+    }
+    chart = base64.b64encode(incidents_png(data.incidents, window, data.day, sides)).decode()
+    html = _HTML_ENV.get_template("digest.html.j2").render(**context, chart=chart)
+    return Digest(day=data.day, headline=headline, markdown=markdown, html=html)

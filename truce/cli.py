@@ -432,15 +432,22 @@ def digest(
     date_: Annotated[
         str | None, typer.Option("--date", help="Day (default: yesterday, story time).")
     ] = None,
+    format_: Annotated[str, typer.Option("--format", help="md or html.")] = "md",
+    open_: Annotated[
+        bool, typer.Option("--open", help="Open the HTML digest in a browser.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Print the digest for a day, writing it first if it does not exist."""
+    """Print the digest for a day (Markdown, or the path of the HTML page), writing it first if
+    it does not exist."""
     if ctx.invoked_subcommand is not None:
         return
     from zoneinfo import ZoneInfo
 
     from flows import steps
 
+    if format_ not in ("md", "html"):
+        raise InputError("--format must be md or html")
     path = _db_path(db)
     database = _open(db)
     story_record, _engine = _story(story)
@@ -456,7 +463,8 @@ def digest(
             "SELECT * FROM digests WHERE story = ? AND date = ?", [story_record.id, day.isoformat()]
         )
     )
-    if not rows:
+    html_file = Path(rows[0]["path"]).with_suffix(".html") if rows else None
+    if not rows or (html_file is not None and not html_file.exists()):
         _start, period_end = steps.digest_period(story_record, day)
         steps.write_digest(
             database,
@@ -471,8 +479,15 @@ def digest(
                 [story_record.id, day.isoformat()],
             )
         )
+    html_file = Path(rows[0]["path"]).with_suffix(".html")
+    if open_:
+        import webbrowser
+
+        webbrowser.open(html_file.resolve().as_uri())
     if as_json:
-        typer.echo(json.dumps(rows[0], ensure_ascii=False))
+        typer.echo(json.dumps({**rows[0], "html_path": str(html_file)}, ensure_ascii=False))
+    elif format_ == "html":
+        typer.echo(str(html_file))
     else:
         typer.echo(rows[0]["markdown"])
 
