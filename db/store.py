@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -51,12 +53,26 @@ def open_db(path: str | Path) -> Database:
             db.execute("PRAGMA busy_timeout = 30000")
             db.enable_wal()
             db.execute("PRAGMA foreign_keys = ON")
-            migrations.apply(db)
-            ensure_views(db)
+            if migrations.pending(db):
+                # two processes opening a new database at once must not both migrate it
+                with schema_lock(path):
+                    migrations.apply(db)
+                    ensure_views(db)
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise StorageError(f"not a Truce Watch database ({path}): {exc}") from exc
     return db
+
+
+@contextmanager
+def schema_lock(path: Path) -> Iterator[None]:
+    """Hold `<db>.schema.lock` (blocking) while the schema changes."""
+    handle = os.open(f"{path}.schema.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)
 
 
 def _json(values: Iterable[str]) -> str:
@@ -384,11 +400,12 @@ def load_evidence(db: Database, story: Story, known_by: str | None = None) -> li
              ON a.id = e.article_id JOIN feeds f ON f.id = a.feed_id
         WHERE e.claim_id IN ({",".join("?" * len(claim_ids))})
         {"AND a.fetched <= ?" if known_by else ""}
-        ORDER BY a.published, e.id
     """
     params: list[Any] = [*claim_ids, *([known_by] if known_by else [])]
     with storage_errors():
-        rows = db.conn.execute(sql, params)
+        # sorted here, not in SQL: an ORDER BY would make SQLite walk every article by date
+        # instead of using the `fetched` index for what was known
+        rows = sorted(db.conn.execute(sql, params), key=lambda row: (row[16], row[0]))
         return [Evidence(*row[:4], bool(row[4]), *row[5:]) for row in rows]  # type: ignore[call-arg]
 
 

@@ -29,7 +29,9 @@ def assess_task(db_path: str, story_name: str, now: datetime) -> int:
         db.close()
 
 
-@task(name="update status")
+# Status changes and the digest's path are worth keeping in Prefect's result storage (they
+# are small and are what a run is for); fetched feed bytes are not.
+@task(name="update status", persist_result=True)
 def status_task(db_path: str, story_name: str, now: datetime) -> tuple[tuple[str, str, str], ...]:
     story, _engine = steps.story_and_engine(story_name)
     db = open_db(db_path)

@@ -14,7 +14,7 @@ from flows import steps
 from truce import clock
 
 
-@task(name="render digest")
+@task(name="render digest", persist_result=True)
 def digest_task(db_path: str, story_name: str, day: date, now: datetime, out_dir: str) -> str:
     story, _engine = steps.story_and_engine(story_name)
     db = open_db(db_path)

@@ -41,7 +41,7 @@ def _transient(task: Any, task_run: Any, state: Any) -> bool:
 
 
 # No task timeout: a thread cannot be interrupted; httpx's connect/read timeouts bound a fetch.
-@task(retries=2, retry_delay_seconds=[1, 4], retry_condition_fn=_transient)
+@task(retries=2, retry_delay_seconds=[1, 4], retry_condition_fn=_transient, persist_result=False)
 def fetch_task(feed: Feed, state: steps.FeedState, now: datetime) -> steps.Fetched:
     return steps.fetch_and_parse(feed, state, now)
 

@@ -279,3 +279,22 @@ def test_datasette_serves_every_canned_query(demo_db: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_corrupt_claims_file_names_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    seeds = tmp_path / "seeds"
+    shutil.copytree(ROOT / "seeds" / "lexicons", seeds / "lexicons")
+    story = seeds / "broken-story"
+    story.mkdir()
+    lines = (ROOT / "seeds/energy-truce-2025/claims.yaml").read_text().splitlines()
+    lines[40] = lines[40] + " ]]: {"
+    (story / "claims.yaml").write_text("\n".join(lines))
+    code, _, err = run(
+        capsys, "eval", str(ROOT / "tests/data/labelled/test.jsonl"), "--story", str(story)
+    )
+    assert code == 2 and f"{story / 'claims.yaml'}:" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err

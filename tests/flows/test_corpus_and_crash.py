@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -88,14 +89,15 @@ def test_sigkill_mid_run_then_rerun_equals_an_uninterrupted_run(tmp_path: Path) 
     crashed = tmp_path / "crashed.db"
     process = replay(crashed)
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:  # kill once it is well into the work
-        time.sleep(0.2)
-        if crashed.exists():
-            try:
-                if open_db(crashed)["evidence"].count > 30:
+    while time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.2)  # kill once it is well into the work; read-only, so as not to disturb it
+        try:
+            with sqlite3.connect(f"file:{crashed}?mode=ro", uri=True, timeout=1) as watch:
+                if watch.execute("SELECT COUNT(*) FROM evidence").fetchone()[0] > 30:
                     break
-            except Exception:  # noqa: BLE001 (the writer may hold the database a moment)
-                continue
+        except sqlite3.Error:
+            continue
+    assert process.poll() is None, "the replay ended before it could be killed"
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert open_db(crashed).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
