@@ -67,7 +67,7 @@ def simhash(text: str) -> int:
     return result - (1 << 64) if result >= 1 << 63 else result
 
 
-def _entry(raw: Any, feed: Feed, fetched_at: datetime) -> Entry | None:
+def _entry(raw: Any, feed: Feed, fetched_at: datetime) -> Entry:
     title = html_to_text(raw.get("title", "") or "")
     content = raw.get("content") or []
     body = raw.get("summary", "") or (content[0].get("value", "") if content else "")
@@ -114,8 +114,7 @@ def parse_feed(
     entries: dict[str, Entry] = {}
     for raw in parsed.entries:
         entry = _entry(raw, feed, fetched_at)
-        if entry is not None:
-            entries.setdefault(entry.id, entry)  # a feed listing one entry twice stores it once
+        entries.setdefault(entry.id, entry)  # a feed listing one entry twice stores it once
     if not entries and bozo and not parsed.get("version"):
         raise FeedError(f"not a feed ({bozo})", feed.url)
     title = html_to_text(parsed.feed.get("title", "") or "")
