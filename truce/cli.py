@@ -265,7 +265,7 @@ def status(
     claim: ClaimOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Each claim's status (as of now, or what was known at --as-of)."""
+    """Each claim's status as the last cycle left it, or what was known at --as-of."""
     story_record, _engine = _story(story)
     when = _as_of(as_of, story_record.timezone) if as_of else None
     rows = _status_rows(_open(db), story_record, when)
