@@ -47,7 +47,3 @@ def parse_when(text: str, tz: str = "UTC", end_of_day: bool = True) -> datetime:
             f"not a date or datetime: {text!r} (use 2025-04-01 or 2025-04-01T12:00Z)"
         ) from None
 
-
-def from_iso(text: str) -> datetime:
-    """Read back a stored timestamp."""
-    return to_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
