@@ -46,4 +46,3 @@ def parse_when(text: str, tz: str = "UTC", end_of_day: bool = True) -> datetime:
         raise InputError(
             f"not a date or datetime: {text!r} (use 2025-04-01 or 2025-04-01T12:00Z)"
         ) from None
-
