@@ -74,7 +74,7 @@ def _incident(story: Story, group: list[Evidence]) -> Incident:
     accused = claim.party
     outlets = tuple(sorted({e.outlet for e in group}))
     sources = _sources(group)
-    accusers = _victims(story, accused)
+    accusers = _accusers(story, accused)
     standing = [e for e in group if e.tier != "social" and e.affiliation not in accusers]
     independent = _sources(e for e in standing if e.tier in CORROBORATING_TIERS)
     # the operator's report, the attacker's admission or independent verification
@@ -96,7 +96,7 @@ def _incident(story: Story, group: list[Evidence]) -> Incident:
     )
 
 
-def _victims(story: Story, accused: str | None) -> set[str | None]:
+def _accusers(story: Story, accused: str | None) -> set[str | None]:
     """State media of the accusing side never corroborate an accusation on their own."""
     return {p.id for p in story.parties if p.id != accused and p.territory}
 

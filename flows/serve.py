@@ -153,11 +153,11 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     try:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=10)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        with_kill = process.poll() is None
-        if with_kill:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+    except ProcessLookupError:
+        pass  # already gone
 
 
 def serve_deployments(

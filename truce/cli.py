@@ -46,6 +46,11 @@ def _db_path(db: Path | None) -> Path:
     return db or Path(os.environ.get("TRUCE_DB", "truce.db"))
 
 
+def _reports_dir(db_path: Path) -> Path:
+    """Digests go beside the database: `truce.db` -> `truce-reports/`."""
+    return db_path.resolve().parent / f"{db_path.stem}-reports"
+
+
 def _prepare_prefect(db_path: Path) -> None:
     """Prefect settings must be in the environment before Prefect is imported."""
     os.environ.setdefault("PREFECT_HOME", str(db_path.resolve().parent / ".prefect"))
@@ -101,7 +106,7 @@ def demo(
     from flows.demo import DemoDay, replay
     from flows.pipeline import CycleSummary
 
-    reports = db.resolve().parent / f"{db.stem}-reports"
+    reports = _reports_dir(db)
     stop = clock.parse_when(until).date() if until else None
 
     def progress(day: DemoDay, summary: CycleSummary) -> None:
@@ -161,7 +166,7 @@ def run(
         feed_list,
         story=story,
         as_of=now,
-        reports_dir=str(path.resolve().parent / f"{path.stem}-reports"),
+        reports_dir=str(_reports_dir(path)),
     )
     typer.echo(summary.line())
 
@@ -458,27 +463,16 @@ def digest(
         if date_
         else now.astimezone(zone).date() - timedelta(days=1)
     )
-    rows = list(
-        database.query(
-            "SELECT * FROM digests WHERE story = ? AND date = ?", [story_record.id, day.isoformat()]
-        )
-    )
-    html_file = Path(rows[0]["path"]).with_suffix(".html") if rows else None
-    if not rows or (html_file is not None and not html_file.exists()):
+
+    def stored() -> list[dict[str, Any]]:
+        sql = "SELECT * FROM digests WHERE story = ? AND date = ?"
+        return list(database.query(sql, [story_record.id, day.isoformat()]))
+
+    rows = stored()
+    if not rows or not Path(rows[0]["path"]).with_suffix(".html").exists():
         _start, period_end = steps.digest_period(story_record, day)
-        steps.write_digest(
-            database,
-            story_record,
-            day,
-            min(now, period_end),
-            path.resolve().parent / f"{path.stem}-reports",
-        )
-        rows = list(
-            database.query(
-                "SELECT * FROM digests WHERE story = ? AND date = ?",
-                [story_record.id, day.isoformat()],
-            )
-        )
+        steps.write_digest(database, story_record, day, min(now, period_end), _reports_dir(path))
+        rows = stored()
     html_file = Path(rows[0]["path"]).with_suffix(".html")
     if open_:
         import webbrowser
