@@ -9,10 +9,21 @@ Forecasts: unverified, confirmed, contradicted (whichever has more independent s
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
-from truce.records import Claim, ClaimStatus, Evidence, Incident, Review, Story, Window
+from truce.records import (
+    STANCES,
+    Claim,
+    ClaimStatus,
+    Evidence,
+    Incident,
+    Review,
+    Stance,
+    Story,
+    Tally,
+    Window,
+)
 
 # Rules that find an accusation with no particular event ("Russia violated the truce"):
 # evidence, but no incident.
@@ -101,11 +112,44 @@ def _accusers(story: Story, accused: str | None) -> set[str | None]:
     return {p.id for p in story.parties if p.id != accused and p.territory}
 
 
+Tallies = Mapping[tuple[str, Stance], Tally]
+
+
+def tally(evidence: Iterable[Evidence]) -> dict[tuple[str, Stance], Tally]:
+    """Sum up evidence per (claim, stance)."""
+    groups: dict[tuple[str, Stance], list[Evidence]] = {}
+    for item in evidence:
+        groups.setdefault((item.claim_id, item.stance), []).append(item)
+    tallies = {}
+    for (claim_id, stance), items in groups.items():
+        items.sort(key=lambda e: (e.published, e.id))
+        tallies[claim_id, stance] = Tally(
+            claim_id=claim_id,
+            stance=stance,
+            ids=tuple(e.id for e in items),
+            outlets=tuple(sorted({e.outlet for e in items})),
+            sources=len(_sources(items)),
+            latest_quote=items[-1].quote,
+            latest_outlet=items[-1].outlet,
+        )
+    return tallies
+
+
 def claim_statuses(
-    story: Story, evidence: Iterable[Evidence], reviews: Iterable[Review], as_of: datetime
+    story: Story,
+    evidence: Iterable[Evidence],
+    reviews: Iterable[Review],
+    as_of: datetime,
+    tallies: Tallies | None = None,
 ) -> tuple[list[ClaimStatus], list[Incident]]:
-    """Every claim's status at `as_of`, and the breach incidents known then."""
+    """Every claim's status at `as_of`, and the breach incidents known then.
+
+    `tallies`, when the caller summed the evidence up already (in SQL, say), stand for it in
+    the counts and reasons; `evidence` then needs only the rows that make incidents or move the
+    window (stance `breach` and WINDOW_MOVES rules), which is all that is read of it."""
     known = counted(evidence, reviews, as_of)
+    if tallies is None:
+        tallies = tally(known)
     window, moved_by = effective_window(story, known)
     # A strike outside the window is no breach, whatever the extractor said.
     incidents = group_incidents(
@@ -118,7 +162,7 @@ def claim_statuses(
             claim,
             window,
             moved_by,
-            [e for e in known if e.claim_id == claim.id],
+            {stance: tallies.get((claim.id, stance)) for stance in STANCES},
             [i for i in incidents if i.claim_id == claim.id],
             as_of,
             stamp,
@@ -148,32 +192,34 @@ def _status(
     claim: Claim,
     window: Window,
     moved_by: Evidence | None,
-    items: list[Evidence],
+    tallies: dict[Stance, Tally | None],
     incidents: list[Incident],
     as_of: datetime,
     stamp: str,
 ) -> ClaimStatus:
-    confirms = [e for e in items if e.stance == "confirms"]
-    contradicts = [e for e in items if e.stance == "contradicts"]
+    none = Tally(claim.id, "confirms", (), (), 0)
+    confirms = tallies["confirms"] or none
+    contradicts = tallies["contradicts"] or none
+    present = [t for t in tallies.values() if t]
     alleged = [i for i in incidents if not i.corroborated]
     corroborated = [i for i in incidents if i.corroborated]
 
-    def result(status: str, reason: str, basis: list[Evidence]) -> ClaimStatus:
+    def result(status: str, reason: str, basis: tuple[str, ...]) -> ClaimStatus:
         return ClaimStatus(
             claim_id=claim.id,
             kind=claim.kind,
             status=status,
             as_of=stamp,
             reason=reason,
-            evidence_ids=tuple(e.id for e in basis),
-            evidence_count=len(items),
+            evidence_ids=basis,
+            evidence_count=sum(len(t.ids) for t in present),
             incidents_alleged=len(alleged),
             incidents_corroborated=len(corroborated),
-            sources=len({e.outlet for e in items}),
+            sources=len({outlet for t in present for outlet in t.outlets}),
         )
 
-    def outlets(basis: list[Evidence]) -> str:
-        names = sorted({e.outlet for e in basis})
+    def outlets(basis: Tally) -> str:
+        names = basis.outlets
         return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
     if claim.kind == "commitment" and moved_by is not None:
@@ -183,14 +229,14 @@ def _status(
             f" (window moved to end {window.end} by {moved_by.outlet}, {moved_by.published[:10]})"
         )
 
-        def result(status: str, reason: str, basis: list[Evidence]) -> ClaimStatus:
-            return inner(status, reason + note, basis + [moved_by])
+        def result(status: str, reason: str, basis: tuple[str, ...]) -> ClaimStatus:
+            return inner(status, reason + note, (*basis, moved_by.id))
 
+    yes, no = confirms.ids, contradicts.ids
     if claim.kind == "commitment":
         today = as_of.date()
         if incidents:
             latest = max(incidents, key=lambda i: (i.event_date, i.sources))
-            basis = [e for e in items if e.id in latest.evidence_ids]
             count = f"{len(incidents)} breach incident{'s' if len(incidents) != 1 else ''}"
             described = (
                 f"{latest.sources} source{'s' if latest.sources != 1 else ''} "
@@ -203,48 +249,48 @@ def _status(
                     "expired",
                     f"window closed {window.end} with {count} "
                     f"({len(corroborated)} corroborated); latest: {described}",
-                    basis,
+                    latest.evidence_ids,
                 )
             state = "breached-corroborated" if corroborated else "breached-alleged"
-            return result(state, f"{count}; latest: {described}", basis)
-        if today >= window.end and (confirms or not contradicts):
-            return result("held", f"window closed {window.end} with no breach reported", confirms)
-        if contradicts and len(_sources(contradicts)) >= len(_sources(confirms)):
+            return result(state, f"{count}; latest: {described}", latest.evidence_ids)
+        if today >= window.end and (yes or not no):
+            return result("held", f"window closed {window.end} with no breach reported", yes)
+        if no and contradicts.sources >= confirms.sources:
             return result(
-                "contradicted", f'{outlets(contradicts)}: "{contradicts[-1].quote}"', contradicts
+                "contradicted", f'{outlets(contradicts)}: "{contradicts.latest_quote}"', no
             )
-        if confirms:
-            return result("confirmed", f'{outlets(confirms)}: "{confirms[-1].quote}"', confirms)
-        return result("unconfirmed", "no evidence yet", [])
+        if yes:
+            return result("confirmed", f'{outlets(confirms)}: "{confirms.latest_quote}"', yes)
+        return result("unconfirmed", "no evidence yet", ())
 
     if claim.kind == "forecast":
-        yes, no = len(_sources(confirms)), len(_sources(contradicts))
-        if yes > no:
+        if confirms.sources > contradicts.sources:
             return result(
                 "confirmed",
-                f'{yes} sources, e.g. {outlets(confirms[-1:])}: "{confirms[-1].quote}"',
-                confirms,
+                f"{confirms.sources} sources, e.g. {confirms.latest_outlet}: "
+                f'"{confirms.latest_quote}"',
+                yes,
             )
-        if no > yes:
+        if contradicts.sources > confirms.sources:
             return result(
                 "contradicted",
-                f'{no} sources, e.g. {outlets(contradicts[-1:])}: "{contradicts[-1].quote}"',
-                contradicts,
+                f"{contradicts.sources} sources, e.g. {contradicts.latest_outlet}: "
+                f'"{contradicts.latest_quote}"',
+                no,
             )
-        return result("unverified", "no evidence yet" if not items else "evidence is split", items)
+        every = tuple(i for t in present for i in t.ids)
+        return result("unverified", "evidence is split" if every else "no evidence yet", every)
 
     # terms and facts
-    if confirms and contradicts:
+    if yes and no:
         return result(
             "disputed",
             f"confirmed by {outlets(confirms)}; contradicted by "
-            f'{outlets(contradicts)}: "{contradicts[-1].quote}"',
-            confirms + contradicts,
+            f'{outlets(contradicts)}: "{contradicts.latest_quote}"',
+            yes + no,
         )
-    if confirms:
-        return result("confirmed", f'{outlets(confirms)}: "{confirms[-1].quote}"', confirms)
-    if contradicts:
-        return result(
-            "contradicted", f'{outlets(contradicts)}: "{contradicts[-1].quote}"', contradicts
-        )
-    return result("unverified", "no evidence yet", [])
+    if yes:
+        return result("confirmed", f'{outlets(confirms)}: "{confirms.latest_quote}"', yes)
+    if no:
+        return result("contradicted", f'{outlets(contradicts)}: "{contradicts.latest_quote}"', no)
+    return result("unverified", "no evidence yet", ())

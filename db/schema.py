@@ -169,6 +169,22 @@ def m006_read_indexes(db: Database) -> None:
     db.execute("CREATE INDEX articles_fetched ON articles(fetched)")
 
 
+@migrations()
+def m007_covering_indexes(db: Database) -> None:
+    # Status at an as-of time sums up the evidence of every article seen by then. Indexes that
+    # hold all it reads of an article and of its evidence spare reading the rows themselves
+    # (long texts and quotes): half the time of `truce status --as-of` on a large database.
+    db.execute("DROP INDEX articles_fetched")
+    db.execute(
+        "CREATE INDEX articles_known ON articles(fetched, id, published, outlet, cluster, "
+        "feed_id, url)"
+    )
+    db.execute("DROP INDEX evidence_article")
+    db.execute(
+        "CREATE INDEX evidence_of_article ON evidence(article_id, claim_id, stance, rule, id)"
+    )
+
+
 def ensure_views(db: Database) -> None:
     """Views hold no data: after the tables have migrated, (re)create any that changed."""
     for name, sql in VIEWS.items():

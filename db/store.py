@@ -6,7 +6,7 @@ import fcntl
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -24,9 +24,16 @@ from truce.records import (
     Feed,
     Incident,
     Review,
+    Stance,
     Story,
+    Tally,
     to_row,
 )
+
+
+def _marks(values: Collection[object]) -> str:
+    """SQL parameter marks for an IN list."""
+    return ",".join("?" * len(values))
 
 
 @contextmanager
@@ -53,6 +60,8 @@ def open_db(path: str | Path) -> Database:
             db.execute("PRAGMA busy_timeout = 30000")
             db.enable_wal()
             db.execute("PRAGMA foreign_keys = ON")
+            # reads map the file instead of copying pages: large scans (status --as-of) gain
+            db.execute(f"PRAGMA mmap_size = {256 * 2**20}")
             if migrations.pending(db):
                 # two processes opening a new database at once must not both migrate it
                 with schema_lock(path):
@@ -250,7 +259,7 @@ def cluster_of(db: Database, entry: Entry) -> str:
         wanted = bands(entry.simhash)
         for row in db.query(
             f"""SELECT a.cluster, a.simhash FROM articles a WHERE a.id IN (
-                    SELECT article_id FROM article_bands WHERE band IN ({",".join("?" * 8)}))
+                    SELECT article_id FROM article_bands WHERE band IN ({_marks(wanted)}))
                 AND a.id != ? AND a.published BETWEEN ? AND ? ORDER BY a.fetched, a.id""",
             [*wanted, entry.id, low, high],
         ):
@@ -339,7 +348,7 @@ def save_assessment(
 ) -> None:
     """Replace one article's evidence and mentions for this story's claims, atomically."""
     claim_ids = [c.id for c in story.claims]
-    marks = ",".join("?" * len(claim_ids))
+    marks = _marks(claim_ids)
     with storage_errors(), db.atomic():
         db.execute(
             f"DELETE FROM evidence WHERE article_id = ? AND claim_id IN ({marks})",
@@ -387,10 +396,17 @@ def save_assessment(
 _ARTICLE_FIELDS = ("outlet", "published", "seen", "cluster", "tier", "affiliation", "url")
 
 
-def load_evidence(db: Database, story: Story, known_by: str | None = None) -> list[Evidence]:
+def load_evidence(
+    db: Database,
+    story: Story,
+    known_by: str | None = None,
+    only: Collection[str] = (),
+) -> list[Evidence]:
     """Evidence for the story's claims with article context, optionally only what was known
-    (article first seen) by `known_by`: then the articles seen by then drive the query."""
+    (article first seen) by `known_by`: then the articles seen by then drive the query.
+    `only`: just the rows whose stance or rule is one of these."""
     claim_ids = [c.id for c in story.claims]
+    # `+e.claim_id`: a filter, not an index key (probing every article once per claim is slower)
     # columns in Evidence's field order: rows become records without building dicts
     sql = f"""
         SELECT e.id, e.article_id, e.claim_id, e.stance, e.alleged, e.quote, e.start, e."end",
@@ -398,15 +414,57 @@ def load_evidence(db: Database, story: Story, known_by: str | None = None) -> li
                a.outlet, a.published, a.fetched, a.cluster, f.tier, f.affiliation, a.url
         FROM {"articles a CROSS JOIN evidence e" if known_by else "evidence e JOIN articles a"}
              ON a.id = e.article_id JOIN feeds f ON f.id = a.feed_id
-        WHERE e.claim_id IN ({",".join("?" * len(claim_ids))})
+        WHERE +e.claim_id IN ({_marks(claim_ids)})
         {"AND a.fetched <= ?" if known_by else ""}
+        {f"AND (e.stance IN ({_marks(only)}) OR e.rule IN ({_marks(only)}))" if only else ""}
     """
-    params: list[Any] = [*claim_ids, *([known_by] if known_by else [])]
+    only = list(only)
+    params: list[Any] = [*claim_ids, *([known_by] if known_by else []), *only, *only]
     with storage_errors():
         # sorted here, not in SQL: an ORDER BY would make SQLite walk every article by date
         # instead of using the `fetched` index for what was known
         rows = sorted(db.conn.execute(sql, params), key=lambda row: (row[16], row[0]))
         return [Evidence(*row[:4], bool(row[4]), *row[5:]) for row in rows]  # type: ignore[call-arg]
+
+
+def load_tallies(db: Database, story: Story, known_by: str) -> dict[tuple[str, Stance], Tally]:
+    """The evidence known by `known_by` and not rejected by then, summed up per (claim, stance)
+    in SQL: the same as claims.status.tally over those rows, without loading them."""
+    claim_ids = [c.id for c in story.claims]
+    # With max() the only min/max aggregate, SQLite takes the bare column (outlet) from the
+    # row that has the maximum: the latest by (published, id). Quotes are read for those only,
+    # so that the covering indexes answer the rest.
+    sql = f"""
+        SELECT e.claim_id, e.stance, json_group_array(a.published || ' ' || e.id),
+               json_group_array(DISTINCT a.outlet),
+               COUNT(DISTINCT coalesce(nullif(a.cluster, ''), a.outlet)),
+               max(a.published || ' ' || e.id), a.outlet
+        FROM articles a CROSS JOIN evidence e ON a.id = e.article_id
+        WHERE +e.claim_id IN ({_marks(claim_ids)}) AND a.fetched <= ?
+          AND e.id NOT IN (
+              SELECT evidence_id FROM reviews WHERE decision = 'reject' AND reviewed_at <= ?)
+        GROUP BY e.claim_id, e.stance
+    """
+    with storage_errors():
+        rows = db.conn.execute(sql, [*claim_ids, known_by, known_by]).fetchall()
+        latest = [row[5].split(" ", 1)[1] for row in rows]
+        quotes = dict(
+            db.conn.execute(
+                f"SELECT id, quote FROM evidence WHERE id IN ({_marks(latest)})", latest
+            )
+        )
+    return {
+        (claim_id, stance): Tally(
+            claim_id=claim_id,
+            stance=stance,
+            ids=tuple(key.split(" ", 1)[1] for key in sorted(json.loads(keys))),
+            outlets=tuple(sorted(json.loads(outlets))),
+            sources=sources,
+            latest_quote=quotes[last.split(" ", 1)[1]],
+            latest_outlet=outlet,
+        )
+        for claim_id, stance, keys, outlets, sources, last, outlet in rows
+    }
 
 
 def load_reviews(db: Database, known_by: str | None = None) -> list[Review]:
@@ -428,7 +486,7 @@ def save_review(db: Database, review: Review) -> None:
 def save_incidents(db: Database, story: Story, incidents: list[Incident], seen: str) -> None:
     """Replace the story's incidents with a freshly computed set (first_seen is kept)."""
     claim_ids = [c.id for c in story.claims]
-    marks = ",".join("?" * len(claim_ids))
+    marks = _marks(claim_ids)
     with storage_errors(), db.atomic():
         first = {
             r["id"]: r["first_seen"]

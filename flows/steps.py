@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 
 from claims.engine import Engine
-from claims.status import claim_statuses
+from claims.status import WINDOW_MOVES, claim_statuses
 from db import store
 from parsers import fetch_feed, parse_feed
 from parsers.feed import ParsedFeed
@@ -24,7 +24,7 @@ from reports import Digest, DigestInput, FeedHealth, render_digest
 from truce.clock import iso
 from truce.config import load_lexicon, load_story
 from truce.errors import ConfigError, FeedError
-from truce.records import ClaimStatus, Feed, Story
+from truce.records import ClaimStatus, Feed, Incident, Story
 
 DIGEST_HOUR = 7
 FETCH_TIMEOUT = TIMEOUT  # tests shorten it
@@ -212,12 +212,25 @@ def assess_new(db: Database, story: Story, engine: Engine, now: datetime) -> int
     return written
 
 
+def statuses_at(
+    db: Database, story: Story, when: datetime
+) -> tuple[list[ClaimStatus], list[Incident]]:
+    """Every claim's status and the incidents from what was known at `when`: the evidence
+    summed up in SQL, and only the rows that make incidents or move the window loaded."""
+    stamp = iso(when)
+    return claim_statuses(
+        story,
+        store.load_evidence(db, story, known_by=stamp, only={"breach", *WINDOW_MOVES}),
+        store.load_reviews(db, known_by=stamp),
+        when,
+        tallies=store.load_tallies(db, story, known_by=stamp),
+    )
+
+
 def update_status(db: Database, story: Story, now: datetime) -> list[ClaimStatus]:
     """Recompute incidents and every claim's status as of `now`; returns the changes."""
     store.save_claims(db, story)
-    evidence = store.load_evidence(db, story, known_by=iso(now))
-    reviews = store.load_reviews(db, known_by=iso(now))
-    statuses, incidents = claim_statuses(story, evidence, reviews, now)
+    statuses, incidents = statuses_at(db, story, now)
     store.save_incidents(db, story, incidents, iso(now))
     return store.save_statuses(db, statuses)
 

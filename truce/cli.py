@@ -213,8 +213,8 @@ def serve(
 def _status_rows(database: Any, story: Any, as_of: datetime | None) -> list[dict[str, Any]]:
     """Statuses as the last cycle stored them; with an as-of time (or before any cycle ran),
     recomputed from the evidence known then."""
-    from claims.status import claim_statuses
     from db import queries, store
+    from flows import steps
 
     if as_of is None:
         stored = [r for r in queries.current_status(database, story.id) if r["status"]]
@@ -234,12 +234,7 @@ def _status_rows(database: Any, story: Any, as_of: datetime | None) -> list[dict
             return [{key: row[key] for key in keys} for row in stored]
     now = as_of or clock.now()
     stamp = clock.iso(now)
-    statuses, _incidents = claim_statuses(
-        story,
-        store.load_evidence(database, story, known_by=stamp),
-        store.load_reviews(database, known_by=stamp),
-        now,
-    )
+    statuses, _incidents = steps.statuses_at(database, story, now)
     rows = []
     for status in statuses:
         last = store.last_status(database, status.claim_id, before=stamp)

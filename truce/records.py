@@ -142,6 +142,19 @@ class Incident:
 
 
 @dataclass(frozen=True)
+class Tally:
+    """One claim's evidence of one stance, summed up: what a status and its reason need of it."""
+
+    claim_id: str
+    stance: Stance
+    ids: tuple[str, ...]  # in (published, id) order
+    outlets: tuple[str, ...]  # distinct, sorted
+    sources: int  # independent sources: one per wire-story cluster, else one per outlet
+    latest_quote: str = ""
+    latest_outlet: str = ""
+
+
+@dataclass(frozen=True)
 class ClaimStatus:
     """The verdict on one claim at one as-of time, and why."""
 
