@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 
 from claims.lexicon import Lexicon, Place, lower
@@ -75,6 +76,7 @@ class Sentence:
     offset: int
     low: str = ""  # the text lower-cased, offsets kept: what the word lists search
     tokens: list[tuple[int, int, str]] = field(default_factory=list)
+    token_starts: list[int] = field(default_factory=list)  # for bisection
     parties: list[PartyMention] = field(default_factory=list)
     places: list[PlaceMention] = field(default_factory=list)
     attacks: list[tuple[int, int]] = field(default_factory=list)  # not negated or halted
@@ -100,10 +102,8 @@ class Sentence:
         return len(self.clauses) - 1
 
     def token_index(self, position: int) -> int:
-        for index, (start, _end, _text) in enumerate(self.tokens):
-            if start >= position:
-                return index
-        return len(self.tokens)
+        """Index of the first token starting at or after `position`."""
+        return bisect_left(self.token_starts, position)
 
     def tokens_before(self, position: int, count: int) -> list[str]:
         """Up to `count` lower-cased tokens before `position`, stopping at a clause break."""
@@ -119,10 +119,16 @@ class Sentence:
         return " ".join(self.tokens_before(position, count))
 
 
+def tokenize(low: str) -> list[tuple[int, int, str]]:
+    """Word and punctuation tokens of lower-cased text: (start, end, token)."""
+    return [(m.start(), m.end(), m.group().rstrip(".")) for m in _TOKEN.finditer(low)]
+
+
 def analyse(lex: Lexicon, text: str, offset: int) -> Sentence:
     low = lower(text)
     sentence = Sentence(text=text, offset=offset, low=low)
-    sentence.tokens = [(m.start(), m.end(), m.group().rstrip(".")) for m in _TOKEN.finditer(low)]
+    sentence.tokens = tokenize(low)
+    sentence.token_starts = [t[0] for t in sentence.tokens]
     words_only = [t for t in sentence.tokens if t[2] not in _CLAUSE]
     sentence.places = [PlaceMention(s, e, place) for s, e, place in lex.find_places(words_only)]
     place_spans = [(p.start, p.end) for p in sentence.places]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from claims.analysis import Sentence, analyse, blocked, speech_follows
+from claims.analysis import Sentence, analyse, blocked, speech_follows, tokenize
 from claims.lexicon import Lexicon, lower
 from claims.text import event_date, explicit_dates, split_sentences
 from truce.records import Article, Claim, Evidence, Stance, Story
@@ -119,7 +119,7 @@ class Engine:
     def assess(self, article: Article) -> Assessment:
         text = article.text
         published = date.fromisoformat(article.published[:10])
-        if published < self.story.deal_date:
+        if published < self.story.deal_date or not self._names_story(lower(text)):
             return Assessment((), ())
         sentences = [analyse(self.lex, text[s:e], s) for s, e in split_sentences(text)]
         if not self._relevant(text, sentences):
@@ -143,6 +143,13 @@ class Engine:
             best = max(candidates, key=lambda c: (_PRIORITY[c.stance], c.confidence))
             evidence.append(self._evidence(article, claim, best))
         return Assessment(tuple(evidence), tuple(dict.fromkeys(mentions)))
+
+    def _names_story(self, low: str) -> bool:
+        """A cheap first gate: an article naming none of the story's parties or places cannot
+        pass the relevance gate, so it is not analysed sentence by sentence."""
+        return any(p.search(low) for p in self.lex.parties.values()) or bool(
+            self.lex.find_places(tokenize(low))
+        )
 
     def _relevant(self, text: str, sentences: list[Sentence]) -> bool:
         """The relevance gate: the article must be about the story's parties or places, and not
