@@ -134,6 +134,10 @@ def analyse(lex: Lexicon, text: str, offset: int) -> Sentence:
     place_spans = [(p.start, p.end) for p in sentence.places]
     for name, pattern in lex.targets.items():
         sentence.targets[name] = [(m.start(), m.end()) for m in pattern.finditer(low)]
+    if lex.operator_class:
+        spans = sentence.targets.setdefault(lex.operator_class, [])
+        spans += [m.span() for pattern in lex.operators.values() for m in pattern.finditer(low)]
+        spans.sort()
     raw_parties = []
     for party, pattern in lex.parties.items():
         for m in pattern.finditer(low):
@@ -184,15 +188,31 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
 
 
+_NONE_HIT = re.compile(
+    r"\b(?:not a single|not one|no|zero) (?:[\w'\u2019-]+ ){0,4}(?:facilit(?:y|ies)|sites?|plants?|"
+    r"substations?|infrastructure|targets?|objects?)(?: (?:was|were|has been|have been|had been))?$"
+)
+
+
+_HALT = re.compile(r"halt|stop|pause|cease|suspend|refrain|end")
+# "had not stopped" reports attacks that went on; "will not stop" is an intent, not an event
+_NOT_BEFORE = re.compile(r"\b(?:has|have|had|did|does|do|is|are|was|were)(?:n't| not| never)\s*$")
+
+
 def blocked(lex: Lexicon, sentence: Sentence, position: int) -> bool:
     """True when a word just before `position` denies, negates or halts it ("no strikes",
     "agreed to halt attacks", "denied striking") unless that word is itself being violated
     ("violated the moratorium by striking")."""
+    if _NONE_HIT.search(sentence.window_before(position, 8)):
+        return True  # "not a single Ukrainian energy facility (was) hit"
     before = sentence.window_before(position, 5)
     matches = list(lex.no_event.finditer(before))
     if not matches:
         return False
-    return not lex.violation.search(before[: matches[-1].start()])
+    earlier = before[: matches[-1].start()]
+    if _HALT.match(matches[-1].group()) and _NOT_BEFORE.search(earlier):
+        return False  # "has not stopped its attacks": they go on
+    return not lex.violation.search(earlier)
 
 
 def _dedupe(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -212,16 +232,16 @@ def _role(lex: Lexicon, sentence: Sentence, start: int, end: int) -> str:
     after = sentence.low[end : end + 80]
     if after.lstrip(" '\u2019s").startswith(":") and start <= 1:
         return "speaker"  # "Ukrenergo: ..." / "Kremlin: ..." headlines
+    if speech_follows(lex, sentence, end):
+        return "speaker"  # before weapons: "Zakharova said Russian forces...", "its air force said"
     if lex.weapon_ahead.match(after) or lex.weapon_near.match(after):
         return "by" if previous[-1:] == ["by"] else "weapon"
-    if speech_follows(lex, sentence, end):
-        return "speaker"
     if previous[-1:] == ["by"]:
         return "by"
+    if lex.target_ahead.match(after):
+        return "owner"  # "attacks on Russian energy sites": whose sites, not where
     if previous and previous[-1] in _LOCATIVE:
         return "location"
-    if lex.target_ahead.match(after):
-        return "owner"
     return "agent"
 
 

@@ -52,10 +52,14 @@ _NO_ATTACKS = re.compile(
     r"observed|detected|seen|overnight)\b"
 )
 _POSSESSIVE_GAP = re.compile(r"(?:'s|\u2019s)\s+(?:[\w-]+\s+)?")
+_MONTH = "(?:january|february|march|april|may|june|july|august|september|october|november|december)"
 # "attacked energy facilities 100 times during the pause": inside the window, whenever published
 _DURING = re.compile(
     r"\b(?:during|throughout|since the start of|since|in the course of) (?:the |this |its )?"
-    r"(?:\w+[- ])?(?:pause|moratorium|truce|ceasefire|halt)\b"
+    r"(?:[\w-]+[- ]){0,2}(?:pause|moratorium|truce|ceasefire|halt)\b"
+    r"(?! (?:had |has )?(?:expired|ended|lapsed|ran out|was over|came to an end))|\bsince (?:\d{1,2} "
+    rf"{_MONTH}|{_MONTH} \d{{1,2}}|(?:the |putin'?s |its )?(?:\w+ )?(?:order|deal|agreement|call|"
+    r"pledge))\b"
 )
 # Promises whose negation is a refusal ("has not agreed"); "no new orders" is not one.
 _PROMISE = re.compile(
@@ -112,6 +116,12 @@ class Engine:
     def __init__(self, story: Story, lexicon: dict[str, Any], gazetteer: dict[str, Any]):
         self.story = story
         self.lex = Lexicon(story, lexicon, gazetteer)
+        # the sides at war: a mediator's name (Trump, Washington) makes a sentence about this
+        # story only when it speaks of the deal itself
+        self.sides = {p.id for p in story.parties if p.territory}
+        self.deal_topics = [
+            self.lex.claim_patterns[c.id][0] for c in story.claims if c.detector != "fighting"
+        ]
         self.version = ENGINE_VERSION
 
     # The whole article ----------------------------------------------------------------------
@@ -154,8 +164,14 @@ class Engine:
     def _relevant(self, text: str, sentences: list[Sentence]) -> bool:
         """The relevance gate: the article must be about the story's parties or places, and not
         mainly about another conflict."""
-        on_topic = sum(len(s.parties) + len(s.places) for s in sentences)
+        on_topic = sum(self._on_topic(s) for s in sentences)
         return on_topic > 0 and len(self.lex.off_topic.findall(lower(text))) < on_topic
+
+    def _on_topic(self, s: Sentence) -> int:
+        """How often a sentence names a side at war, a place of the war, or a mediator
+        speaking of the deal."""
+        about_deal = any(s.has(topic) for topic in self.deal_topics)
+        return sum(1 for p in s.parties if about_deal or p.party in self.sides) + len(s.places)
 
     def _evidence(self, article: Article, claim: Claim, c: Candidate) -> Evidence:
         return Evidence(
@@ -271,9 +287,21 @@ class Engine:
         # an attack whose nearest target in its clause is a protected one
         pairs = [a for a in s.attacks if self._nearest_target(s, a) in claim.targets]
         if pairs:
-            anchor = pairs[0][0]
-            side, place = self._target_side(s, anchor)
-            attacker, explicit = self._attacker(s, anchor, side)
+            # "Russia refrains, while Kyiv keeps hitting Russian energy sites": each attack has
+            # its own attacker and ground; the first by this party on its protected ground counts
+            judged = []
+            for attack in pairs:
+                side, place = self._target_side(s, attack[0])
+                attacker, explicit = self._attacker(s, attack[0], side)
+                judged.append((attack[0], side, place, attacker, explicit))
+            anchor, side, place, attacker, explicit = next(
+                (
+                    j
+                    for j in judged
+                    if j[3] == claim.party and (j[1] is None or j[1] in claim.territory)
+                ),
+                judged[0],
+            )
             rule = "breach.explicit-attacker" if explicit else "breach.inferred-attacker"
             confidence = 0.85 if explicit else 0.7
         else:
@@ -295,7 +323,7 @@ class Engine:
             return []
         alleged = True
         if pairs:
-            alleged = self._alleged(s, sentences, article, attacker, self._other(attacker))
+            alleged = self._alleged(s, anchor, sentences, article, attacker)
         return [
             Candidate(
                 "breach",
@@ -360,10 +388,19 @@ class Engine:
         return self.lex.territory_of.get(side)
 
     def _target_side(self, s: Sentence, anchor: int) -> tuple[str | None, Any]:
-        owners = [p for p in s.parties if p.role == "owner"]
-        places = sorted(s.places, key=lambda p: (p.start < anchor, abs(p.start - anchor)))
+        """Whose ground was hit: the place, else the owner ("Russian energy sites") nearest
+        the attack, in its own clause first and after it ("hit ... in Kherson") before before."""
+        clause = s.clause(anchor)
+
+        def nearness(start: int) -> tuple[bool, bool, int]:
+            return (s.clause(start) != clause, start < anchor, abs(start - anchor))
+
+        places = sorted(s.places, key=lambda p: nearness(p.start))
         if places:
             return places[0].place.side, places[0].place
+        owners = sorted(
+            (p for p in s.parties if p.role == "owner"), key=lambda p: nearness(p.start)
+        )
         if owners:
             party = self.story.party(owners[0].party)
             return party.territory or None, None
@@ -372,16 +409,25 @@ class Engine:
     def _attacker(self, s: Sentence, anchor: int, side: str | None) -> tuple[str | None, bool]:
         """Who struck: named with a weapon or as agent, else inferred from where, else from who
         complains. Returns (party, named explicitly)."""
-        for roles in (("weapon", "by"),):
-            named = [p for p in s.parties if p.role in roles]
-            if named:
-                return min(named, key=lambda p: abs(p.start - anchor)).party, True
+        clause = s.clause(anchor)
+        named = [p for p in s.parties if p.role in ("weapon", "by")]
         agents = [p for p in s.parties if p.role == "agent" and p.start < anchor]
-        if agents:
-            return agents[-1].party, True
+        # the weapon or subject named in the attack's own clause ...
+        own = [p for p in named if s.clause(p.start) == clause]
+        if own:
+            return min(own, key=lambda p: abs(p.start - anchor)).party, True
+        own = [p for p in agents if s.clause(p.start) == clause]
+        if own:
+            return own[-1].party, True
+        # ... else whose ground was hit ("its drones struck a depot in Russia's Voronezh
+        # region, while Russian drones..."), and only then names from other clauses
         holder = self._side_party(side)
         if holder:
             return self._other(holder), False
+        if named:
+            return min(named, key=lambda p: abs(p.start - anchor)).party, True
+        if agents:
+            return agents[-1].party, True
         if len(s.speakers) == 1:
             return self._other(next(iter(s.speakers))), False
         return None, False
@@ -389,17 +435,26 @@ class Engine:
     def _alleged(
         self,
         s: Sentence,
+        anchor: int,
         sentences: list[Sentence],
         article: Article,
         attacker: str | None,
-        victim: str | None,
     ) -> bool:
         """One side's word (an accusation, a defence ministry claim) is alleged; the operator's
         report, independent confirmation or the attacker's own admission is not."""
         text, low = s.text, s.low
+        victim = self._other(attacker)
         if self.lex.independent.search(low) or self.lex.admission.search(low):
             return False
-        if attacker in s.speakers - s.deniers:
+        # who speaks in the attack's own clause: "Moscow accused Kyiv of X, while Zelensky said
+        # Russian strikes hit Y" is Kyiv's word about Y
+        clause = s.clause(anchor)
+        speakers = {
+            p.party
+            for p in s.parties
+            if p.role == "speaker" and (s.clause(p.start) == clause or len(s.clauses) == 1)
+        }
+        if attacker in speakers - s.deniers:
             return False  # the attacker's own word
         operators = self.lex.operators.get(victim or "")
         if operators is not None:
@@ -595,10 +650,10 @@ class Engine:
         """Attacks and combat of any kind after the deal: the war goes on (or pauses)."""
         _topic, confirm, contradict = self.lex.claim_patterns[claim.id]
         anchor = s.attacks[0][0] if s.attacks else None
-        if not (s.parties or s.places) or (
-            event_date(s.text, published, anchor) < self.story.deal_date
-        ):
+        if not self._on_topic(s) or event_date(s.text, published, anchor) < self.story.deal_date:
             return []
+        if s.has(self.lex.off_topic) and not s.places:
+            return []  # "Russia condemned the US strikes in Iraq": another war's fighting
         m = contradict.search(s.low)
         if m and not self._negated(s, m.start()):
             return [Candidate("contradicts", s, "fighting.lull", 0.6)]

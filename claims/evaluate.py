@@ -55,6 +55,10 @@ def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
+def _breach(alleged: bool) -> str:
+    return "breach (alleged)" if alleged else "breach (not alleged)"
+
+
 def evaluate(engine: Engine, items: list[LabelledItem]) -> Report:
     """Precision, recall and F1 per (claim, stance); macro-F1 over the pairs that occur (in the
     labels or the predictions); alleged accuracy on breaches found and labelled; false-positive
@@ -80,6 +84,17 @@ def evaluate(engine: Engine, items: list[LabelledItem]) -> Report:
                     if predicted == "breach" and expected[1] is not None and evidence is not None:
                         alleged_total += 1
                         alleged_right += evidence.alleged == expected[1]
+                        if evidence.alleged != expected[1]:
+                            report.errors.append(
+                                Error(
+                                    item.article.id,
+                                    claim.id,
+                                    _breach(expected[1]),
+                                    _breach(evidence.alleged),
+                                    evidence.quote,
+                                    item.article.title,
+                                )
+                            )
                 continue
             if predicted is not None:
                 fp[(claim.id, predicted)] += 1

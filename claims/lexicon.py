@@ -109,6 +109,7 @@ class Lexicon:
         self.independent = words(_listed(lexicon.get("independent")))
         self.parties = {p.id: words(p.aliases) for p in story.parties}
         self.operators = {p.id: words(p.operators) for p in story.parties if p.operators}
+        self.operator_class: str | None = lexicon.get("operator_class")
         self.territory_of = {p.territory: p.id for p in story.parties if p.territory}
         self.places: dict[str, Place] = {}
         for raw in gazetteer.get("places") or []:
