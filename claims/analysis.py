@@ -30,6 +30,19 @@ _LOCATIVE = {
     "throughout",
     "beyond",
 }
+# a name right after these is the object of someone else's act
+_OBJECT_OF = {
+    "told",
+    "tells",
+    "telling",
+    "urged",
+    "urges",
+    "asked",
+    "asks",
+    "thanked",
+    "thanks",
+    "met",
+}
 _CLAUSE = {
     ",",
     ";",
@@ -58,7 +71,7 @@ class PartyMention:
     start: int
     end: int
     party: str
-    role: str  # weapon | speaker | agent | by | owner | location
+    role: str  # weapon | speaker | agent | by | owner | location | object
 
 
 @dataclass(frozen=True)
@@ -232,12 +245,17 @@ def _role(lex: Lexicon, sentence: Sentence, start: int, end: int) -> str:
     after = sentence.low[end : end + 80]
     if after.lstrip(" '\u2019s").startswith(":") and start <= 1:
         return "speaker"  # "Ukrenergo: ..." / "Kremlin: ..." headlines
+    if previous and previous[-1] in _LOCATIVE and not lex.officials.fullmatch(previous[0]):
+        # "the UN mission in Ukraine said": a place; "officials in Kyiv said": Kyiv speaks
+        return "owner" if lex.target_ahead.match(after) else "location"
     if speech_follows(lex, sentence, end):
         return "speaker"  # before weapons: "Zakharova said Russian forces...", "its air force said"
     if lex.weapon_ahead.match(after) or lex.weapon_near.match(after):
         return "by" if previous[-1:] == ["by"] else "weapon"
     if previous[-1:] == ["by"]:
         return "by"
+    if set(previous) & _OBJECT_OF:
+        return "object"  # "Putin told Trump he backed it": Trump is not who backed it
     if lex.target_ahead.match(after):
         return "owner"  # "attacks on Russian energy sites": whose sites, not where
     if previous and previous[-1] in _LOCATIVE:

@@ -480,8 +480,11 @@ class Engine:
     # Statements -----------------------------------------------------------------------------
 
     def _agent(self, s: Sentence, position: int) -> str | None:
+        # not a place, an owner, nor the object of someone else's act
         before = [
-            p for p in s.parties if p.start < position and p.role not in ("location", "owner")
+            p
+            for p in s.parties
+            if p.start < position and p.role not in ("location", "owner", "object")
         ]
         if before:
             return before[-1].party
@@ -529,6 +532,8 @@ class Engine:
             agent = usable(m)
             if agent is None or self._clause_has(s, m.start(), self.lex.hedge):
                 continue
+            if commitment and self._wished(s, m.start()):
+                continue  # "urged Russia and Ukraine to respect it": a wish, not a commitment
             if not self._negated(s, m.start()):
                 return [
                     Candidate(
@@ -546,6 +551,10 @@ class Engine:
                     )
                 ]
         return []
+
+    def _wished(self, s: Sentence, position: int) -> bool:
+        start, _end = s.clauses[s.clause(position)]
+        return bool(self.lex.wish.search(s.low, start, position))
 
     def _clause_has(self, s: Sentence, position: int, pattern: re.Pattern[str]) -> bool:
         start, end = s.clauses[s.clause(position)]
