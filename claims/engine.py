@@ -71,6 +71,10 @@ _HOURS_AFTER_DEAL = re.compile(
     r"\bhours (?:after|since) (?:the |a |putin'?s |trump'?s |their |his )?(?:\w+ )?(?:call|pledge|"
     r"agreement|deal|announcement|promise|order|talks|conversation)\b"
 )
+# "A drone damaged a DTEK substation..., the company said": the operator reports
+_COMPANY_SAID = re.compile(
+    r"\bthe (?:company|operator|utility|firm|supplier)(?:'s \w+)? (?:said|says|reported)"
+)
 _CONDITIONAL = re.compile(r"\b(if|unless|whether|could|would|might|may|should)\b")
 # "energy infrastructure only", "limits the truce to energy sites", "not ports or railways"
 _ENERGY_ONLY = re.compile(
@@ -463,10 +467,13 @@ class Engine:
                     speech_follows(self.lex, s, m.end())
                     or text[m.end() :].lstrip(" '\u2019s").startswith(":")
                     or "according to" in text[: m.start()][-20:].lower()
+                    or _COMPANY_SAID.search(low, m.end())
                 ):
                     return False  # the operator's report of its own damage
         if victim in s.speakers or self.lex.accusation.search(low):
             return True
+        if article.affiliation and article.affiliation == attacker:
+            return False  # the attacker's state media on its own strike: an admission
         if self.lex.officials.search(low) and self.lex.speech.search(low):
             return True
         if article.affiliation and article.affiliation == victim:
