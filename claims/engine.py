@@ -75,6 +75,7 @@ _HOURS_AFTER_DEAL = re.compile(
 _COMPANY_SAID = re.compile(
     r"\bthe (?:company|operator|utility|firm|supplier)(?:'s \w+)? (?:said|says|reported)"
 )
+_YEAR = re.compile(r"\b(?:in|since|during|from|of|back in) ((?:19|20)\d\d)\b")
 _CONDITIONAL = re.compile(r"\b(if|unless|whether|could|would|might|may|should)\b")
 # "energy infrastructure only", "limits the truce to energy sites", "not ports or railways"
 _ENERGY_ONLY = re.compile(
@@ -271,6 +272,11 @@ class Engine:
             return [Candidate("confirms", s, "commitment.no-attacks-recorded", 0.6)]
         return []
 
+    def _long_ago(self, s: Sentence) -> bool:
+        """ "Last winter", "since the start of the war", "in 2014": before the deal."""
+        years = (int(m.group(1)) for m in _YEAR.finditer(s.low))
+        return s.has(self.lex.long_ago) or any(y < self.story.deal_date.year for y in years)
+
     def _operators_named(self, s: Sentence) -> list[str]:
         return [party for party, pattern in self.lex.operators.items() if pattern.search(s.low)]
 
@@ -286,7 +292,7 @@ class Engine:
     ) -> list[Candidate]:
         """A strike by the committed party on a protected target in protected ground, inside
         the window; or an accusation that the party violated the deal."""
-        if s.has(self.lex.denied_report) or s.has(self.lex.long_ago):
+        if s.has(self.lex.denied_report) or self._long_ago(s):
             return []  # a denial of an attack, or an attack long before the deal
         # an attack whose nearest target in its clause is a protected one
         pairs = [a for a in s.attacks if self._nearest_target(s, a) in claim.targets]
@@ -667,6 +673,8 @@ class Engine:
         _topic, confirm, contradict = self.lex.claim_patterns[claim.id]
         anchor = s.attacks[0][0] if s.attacks else None
         if not self._on_topic(s) or event_date(s.text, published, anchor) < self.story.deal_date:
+            return []
+        if self._long_ago(s) or s.has(self.lex.denied_report):
             return []
         if s.has(self.lex.off_topic) and not s.places:
             return []  # "Russia condemned the US strikes in Iraq": another war's fighting
