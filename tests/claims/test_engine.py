@@ -76,9 +76,54 @@ BREACHES = [
         "2025-03-29T12:00:00Z",
         {"ukraine-reciprocity": ("breach", True)},
     ),
+    # each attack in a sentence has its own clause's attacker and ground
+    (
+        "Moscow said its forces kept to the order not to hit Ukrainian power plants, while Kyiv "
+        "went on attacking Russian oil refineries.",
+        "2025-03-28T12:00:00Z",
+        {"ukraine-reciprocity": ("breach", True)},
+    ),
+    (
+        "Kyiv's drones struck a fuel depot in Russia's Belgorod region, while Russian missiles "
+        "damaged a power station in Odesa, officials on both sides said.",
+        "2025-04-02T12:00:00Z",
+        {"ukraine-reciprocity": ("breach", True), "energy-halt": ("breach", True)},
+    ),
+    # an operator named as hit is an energy target; its own report is not one side's word
+    (
+        "A Russian drone damaged one of Chernihivoblenergo's facilities overnight, the company said.",
+        "2025-04-03T07:00:00Z",
+        {"energy-halt": ("breach", False)},
+    ),
+    # attacks that did not stop; a strike placed in the window by "during the pause"
+    (
+        "Peskov said Ukraine had not stopped its attacks on Russian energy facilities.",
+        "2025-03-30T12:00:00Z",
+        {"ukraine-reciprocity": ("breach", True)},
+    ),
+    (
+        "Ukraine's energy minister said Russia hit power facilities 40 times during the 30-day "
+        "moratorium.",
+        "2025-04-28T12:00:00Z",
+        {"energy-halt": ("breach", True)},
+    ),
 ]
 
 NOT_BREACHES = [
+    # "not a single facility hit", an intent, long ago, or since the pause expired
+    (
+        "Not a single Ukrainian energy facility was hit this week, the MoD said.",
+        "2025-03-30T07:00:00Z",
+    ),
+    ("Kyiv will not stop hitting Russian refineries, an adviser said.", "2025-03-20T07:00:00Z"),
+    (
+        "Russian missiles hit the Kharkiv power plant in 2022, destroying it.",
+        "2025-03-28T07:00:00Z",
+    ),
+    (
+        "Russian drones hit a Naftogaz gas site, the heaviest strike since the moratorium expired.",
+        "2025-04-22T07:00:00Z",
+    ),
     # negation, denial and halts are not events
     (
         "No attacks on energy facilities were recorded overnight, the air force said.",
@@ -128,9 +173,24 @@ def test_before_the_deal_nothing_counts(engine: Engine) -> None:
     assert stances(engine, article(text, "2025-03-12T07:00:00Z")) == {}
 
 
-def test_off_topic_items_yield_nothing(engine: Engine) -> None:
-    text = "Gaza ceasefire collapses\nIsrael resumed strikes on Gaza, Hamas said, killing hundreds."
+OFF_TOPIC = [
+    "Gaza ceasefire collapses\nIsrael resumed strikes on Gaza, Hamas said, killing hundreds.",
+    # a mediator's name alone does not make another war this story
+    "Trump warns Iran of bombing\nThe U.S. president threatened strikes on Iranian nuclear sites.",
+    "Iraq protests\nProtesters attacked the U.S. embassy in Baghdad, Washington said.",
+    "North Korea is no longer bound by its nuclear test moratorium, Kim says.",
+    "Putin thanks Trump\nA U.S. tip helped Russia thwart a terrorist attack, the Kremlin said.",
+]
+
+
+@pytest.mark.parametrize("text", OFF_TOPIC)
+def test_off_topic_items_yield_nothing(engine: Engine, text: str) -> None:
     assert stances(engine, article(text, "2025-03-19T07:00:00Z")) == {}
+
+
+def test_a_mediator_speaking_of_the_deal_is_on_topic(engine: Engine) -> None:
+    text = "The White House said both leaders agreed to an energy and infrastructure ceasefire."
+    assert stances(engine, article(text, "2025-03-19T07:00:00Z"))
 
 
 STATEMENTS = [

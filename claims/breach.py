@@ -1,0 +1,277 @@
+"""Breach rules: a strike by the committed party on a protected target in protected ground, inside
+the window (who struck, where, when, on whose word), or an accusation that the party violated
+the deal; and the quiet reports that confirm it holds."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Any
+
+from claims.analysis import Sentence, speech_follows
+from claims.rules import Candidate, Rules
+from claims.text import event_date
+from truce.records import Article, Claim
+
+_NO_ATTACKS = re.compile(
+    r"\b(?:no|zero|not a single|not one)\s+(?:new\s+|russian\s+|ukrainian\s+|enemy\s+)?"
+    r"(?:attacks?|strikes?|hits?|shelling|damage)\b[^.;]{0,80}\b(?:recorded|reported|registered|"
+    r"observed|detected|seen|overnight)\b"
+)
+_POSSESSIVE_GAP = re.compile(r"(?:'s|\u2019s)\s+(?:[\w-]+\s+)?")
+_MONTH = "(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+# "attacked energy facilities 100 times during the pause": inside the window, whenever published
+_DURING = re.compile(
+    r"\b(?:during|throughout|since the start of|since|in the course of) (?:the |this |its )?"
+    r"(?:[\w-]+[- ]){0,2}(?:pause|moratorium|truce|ceasefire|halt)\b"
+    r"(?! (?:had |has )?(?:expired|ended|lapsed|ran out|was over|came to an end))|\bsince (?:\d{1,2} "
+    rf"{_MONTH}|{_MONTH} \d{{1,2}}|(?:the |putin'?s |its )?(?:\w+ )?(?:order|deal|agreement|call|"
+    r"pledge))\b"
+)
+# "hours after Putin's pledge": the night after the deal, whenever it was reported
+_HOURS_AFTER_DEAL = re.compile(
+    r"\bhours (?:after|since) (?:the |a |putin'?s |trump'?s |their |his )?(?:\w+ )?(?:call|pledge|"
+    r"agreement|deal|announcement|promise|order|talks|conversation)\b"
+)
+# "A drone damaged a DTEK substation..., the company said": the operator reports
+_COMPANY_SAID = re.compile(
+    r"\bthe (?:company|operator|utility|firm|supplier)(?:'s \w+)? (?:said|says|reported)"
+)
+_CONDITIONAL = re.compile(r"\b(if|unless|whether|could|would|might|may|should)\b")
+
+
+class BreachRules(Rules):
+    """Breaches of a commitment, and quiet nights that confirm it."""
+
+    def _breach(
+        self,
+        claim: Claim,
+        s: Sentence,
+        sentences: list[Sentence],
+        article: Article,
+        published: date,
+    ) -> list[Candidate]:
+        """A strike by the committed party on a protected target in protected ground, inside
+        the window; or an accusation that the party violated the deal."""
+        if s.has(self.lex.denied_report) or self._long_ago(s):
+            return []  # a denial of an attack, or an attack long before the deal
+        # an attack whose nearest target in its clause is a protected one
+        pairs = [a for a in s.attacks if self._nearest_target(s, a) in claim.targets]
+        if pairs:
+            # "Russia refrains, while Kyiv keeps hitting Russian energy sites": each attack has
+            # its own attacker and ground; the first by this party on its protected ground counts
+            judged = []
+            for attack in pairs:
+                side, place = self._target_side(s, attack[0])
+                attacker, explicit = self._attacker(s, attack[0], side)
+                judged.append((attack[0], side, place, attacker, explicit))
+            anchor, side, place, attacker, explicit = next(
+                (
+                    j
+                    for j in judged
+                    if j[3] == claim.party and (j[1] is None or j[1] in claim.territory)
+                ),
+                judged[0],
+            )
+            rule = "breach.explicit-attacker" if explicit else "breach.inferred-attacker"
+            confidence = 0.85 if explicit else 0.7
+        else:
+            side, place, anchor = None, None, 0
+            attacker, rule = self._violator(claim, s)
+            confidence = 0.6
+            if attacker is None:
+                return []
+        if attacker != claim.party:
+            return []
+        if side is not None and side not in set(claim.territory):
+            return []
+        day = event_date(s.text, published, anchor if pairs else None)
+        if s.has(_DURING) and published >= self.story.window.start:
+            day = min(day, self.story.window.end - timedelta(days=1))
+        if s.has(_HOURS_AFTER_DEAL):
+            day = min(day, self.story.deal_date + timedelta(days=1))
+        if not self.story.window.contains(day):
+            return []
+        alleged = True
+        if pairs:
+            alleged = self._alleged(s, anchor, sentences, article, attacker)
+        return [
+            Candidate(
+                "breach",
+                s,
+                rule,
+                confidence,
+                alleged,
+                day,
+                attacker,
+                self._target_class(claim, s),
+                place.name if place else None,
+                place.region if place else None,
+            )
+        ]
+
+    def _nearest_target(self, s: Sentence, attack: tuple[int, int]) -> str | None:
+        """The class of the target nearest an attack word in its clause ("homes damaged, no
+        energy facilities hit": the damage is to homes)."""
+        clause = s.clause(attack[0])
+        best: tuple[int, str] | None = None
+        for cls, spans in s.targets.items():
+            for start, end in spans:
+                if s.clause(start) != clause:
+                    continue
+                distance = start - attack[1] if start >= attack[1] else attack[0] - end
+                if best is None or distance < best[0]:
+                    best = (distance, cls)
+        return best[1] if best else None
+
+    def _violator(self, claim: Claim, s: Sentence) -> tuple[str | None, str]:
+        """Who is accused of violating the deal: "Kyiv's violations", "violations by Moscow",
+        "Russia violated", "accused Kyiv of violating"; or each side when they accuse each
+        other. Conditionals ("if Kyiv kept violating it") are not accusations."""
+        topic = self.lex.claim_patterns[claim.id][0]
+        if not topic.search(s.low):
+            return None, ""
+        for m in self.lex.violation.finditer(s.low):
+            before = s.window_before(m.start(), 6)
+            if self._negated(s, m.start()) or _CONDITIONAL.search(before):
+                continue
+            if s.has(self.lex.mutual):
+                return claim.party, "breach.mutual-accusation"
+            for p in s.parties:  # "violations by Moscow", "a violation of Kyiv's pledge"
+                if p.start > m.end() and s.text[m.end() : p.start].strip().lower() == "by":
+                    return p.party, "breach.violation-claim"
+            clause = s.clause(m.start())
+            for p in reversed(s.parties):  # "Kyiv's repeated violations", "Russia violated"
+                between = s.text[p.end : m.start()]
+                if p.end > m.start() or s.clause(p.start) != clause:
+                    continue
+                if _POSSESSIVE_GAP.fullmatch(between) or (
+                    p.role in ("agent", "weapon") and len(between.split()) <= 4
+                ):
+                    return p.party, "breach.violation-claim"
+        return None, ""
+
+    def _target_class(self, claim: Claim, s: Sentence) -> str | None:
+        for cls in claim.targets:
+            spans = s.targets.get(cls)
+            if spans:
+                start, end = spans[0]
+                return s.text[start:end].lower()
+        return None
+
+    def _side_party(self, side: str | None) -> str | None:
+        """Whose ground `side` is: a country's party, or for occupied land the other party."""
+        if side is None:
+            return None
+        if side == "occupied":
+            owner = self.lex.territory_of.get("ukraine")
+            return self._other(owner)
+        return self.lex.territory_of.get(side)
+
+    def _target_side(self, s: Sentence, anchor: int) -> tuple[str | None, Any]:
+        """Whose ground was hit: the place, else the owner ("Russian energy sites") nearest
+        the attack, in its own clause first and after it ("hit ... in Kherson") before before."""
+        clause = s.clause(anchor)
+
+        def nearness(start: int) -> tuple[bool, bool, int]:
+            return (s.clause(start) != clause, start < anchor, abs(start - anchor))
+
+        places = sorted(s.places, key=lambda p: nearness(p.start))
+        if places:
+            return places[0].place.side, places[0].place
+        owners = sorted(
+            (p for p in s.parties if p.role == "owner"), key=lambda p: nearness(p.start)
+        )
+        if owners:
+            party = self.story.party(owners[0].party)
+            return party.territory or None, None
+        return None, None
+
+    def _attacker(self, s: Sentence, anchor: int, side: str | None) -> tuple[str | None, bool]:
+        """Who struck: named with a weapon or as agent, else inferred from where, else from who
+        complains. Returns (party, named explicitly)."""
+        clause = s.clause(anchor)
+        named = [p for p in s.parties if p.role in ("weapon", "by")]
+        agents = [p for p in s.parties if p.role == "agent" and p.start < anchor]
+        # the weapon or subject named in the attack's own clause ...
+        own = [p for p in named if s.clause(p.start) == clause]
+        if own:
+            return min(own, key=lambda p: abs(p.start - anchor)).party, True
+        own = [p for p in agents if s.clause(p.start) == clause]
+        if own:
+            return own[-1].party, True
+        # ... else whose ground was hit ("its drones struck a depot in Russia's Voronezh
+        # region, while Russian drones..."), and only then names from other clauses
+        holder = self._side_party(side)
+        if holder:
+            return self._other(holder), False
+        if named:
+            return min(named, key=lambda p: abs(p.start - anchor)).party, True
+        if agents:
+            return agents[-1].party, True
+        if len(s.speakers) == 1:
+            return self._other(next(iter(s.speakers))), False
+        return None, False
+
+    def _alleged(
+        self,
+        s: Sentence,
+        anchor: int,
+        sentences: list[Sentence],
+        article: Article,
+        attacker: str | None,
+    ) -> bool:
+        """One side's word (an accusation, a defence ministry claim) is alleged; the operator's
+        report, independent confirmation or the attacker's own admission is not."""
+        text, low = s.text, s.low
+        victim = self._other(attacker)
+        if self.lex.independent.search(low) or self.lex.admission.search(low):
+            return False
+        # who speaks in the attack's own clause: "Moscow accused Kyiv of X, while Zelensky said
+        # Russian strikes hit Y" is Kyiv's word about Y
+        clause = s.clause(anchor)
+        speakers = {
+            p.party
+            for p in s.parties
+            if p.role == "speaker" and (s.clause(p.start) == clause or len(s.clauses) == 1)
+        }
+        if attacker in speakers - s.deniers:
+            return False  # the attacker's own word
+        operators = self.lex.operators.get(victim or "")
+        if operators is not None:
+            for m in operators.finditer(low):
+                if (
+                    speech_follows(self.lex, s, m.end())
+                    or text[m.end() :].lstrip(" '\u2019s").startswith(":")
+                    or "according to" in text[: m.start()][-20:].lower()
+                    or _COMPANY_SAID.search(low, m.end())
+                ):
+                    return False  # the operator's report of its own damage
+        if victim in s.speakers or self.lex.accusation.search(low):
+            return True
+        if article.affiliation and article.affiliation == attacker:
+            return False  # the attacker's state media on its own strike: an admission
+        if self.lex.officials.search(low) and self.lex.speech.search(low):
+            return True
+        if article.affiliation and article.affiliation == victim:
+            return True
+        return any(
+            victim in other.speakers or self.lex.accusation.search(other.low)
+            for other in sentences
+            if other is not s
+        )
+
+    def _quiet(self, claim: Claim, s: Sentence) -> list[Candidate]:
+        """ "No attacks on energy facilities were recorded" in the protected ground: the halt
+        holds there."""
+        m = s.has(_NO_ATTACKS)
+        if not m or not any(s.targets.get(cls) for cls in claim.targets):
+            return []
+        sides = {p.place.side for p in s.places}
+        sides |= {self.story.party(p).territory for p in self._operators_named(s)}
+        if sides and sides <= set(claim.territory):
+            return [Candidate("confirms", s, "commitment.no-attacks-recorded", 0.6)]
+        return []
+
+    def _operators_named(self, s: Sentence) -> list[str]:
+        return [party for party, pattern in self.lex.operators.items() if pattern.search(s.low)]

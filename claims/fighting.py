@@ -1,0 +1,34 @@
+"""The fighting rule: attacks and combat of any kind after the deal (does the war go on?)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from claims.analysis import Sentence, blocked
+from claims.rules import Candidate, Rules
+from claims.text import event_date
+from truce.records import Claim
+
+
+class FightingRules(Rules):
+    """Does the war go on?"""
+
+    def _fighting(self, claim: Claim, s: Sentence, published: date) -> list[Candidate]:
+        """Attacks and combat of any kind after the deal: the war goes on (or pauses)."""
+        _topic, confirm, contradict = self.lex.claim_patterns[claim.id]
+        anchor = s.attacks[0][0] if s.attacks else None
+        if not self._on_topic(s) or event_date(s.text, published, anchor) < self.story.deal_date:
+            return []
+        if self._long_ago(s) or s.has(self.lex.denied_report):
+            return []
+        if s.has(self.lex.off_topic) and not s.places:
+            return []  # "Russia condemned the US strikes in Iraq": another war's fighting
+        m = contradict.search(s.low)
+        if m and not self._negated(s, m.start()):
+            return [Candidate("contradicts", s, "fighting.lull", 0.6)]
+        if s.attacks:
+            return [Candidate("confirms", s, "fighting.attack", 0.65)]
+        m = confirm.search(s.low)
+        if m and not blocked(self.lex, s, m.start()):
+            return [Candidate("confirms", s, "fighting.cue", 0.55)]
+        return []

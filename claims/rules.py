@@ -1,0 +1,82 @@
+"""What every rule family shares: the candidate a rule proposes, and the helpers the families
+use alike (who acts, is it negated, is it about this war, long ago)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from claims.analysis import Sentence
+from claims.lexicon import Lexicon
+from truce.records import Stance, Story
+
+_YEAR = re.compile(r"\b(?:in|since|during|from|of|back in) ((?:19|20)\d\d)\b")
+FULL_TRUCE = re.compile(
+    r"\b(full|complete|comprehensive|general|total|unconditional)\b[\w -]{0,20}"
+    r"\b(ceasefire|cease-fire|truce)\b"
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """What a rule found in one sentence, before the best candidate per claim is kept."""
+
+    stance: Stance
+    sentence: Sentence
+    rule: str
+    confidence: float
+    alleged: bool = False
+    event_day: date | None = None
+    actor: str | None = None
+    target: str | None = None
+    place: str | None = None
+    region: str | None = None
+
+
+class Rules:
+    """The state every rule family reads (set by claims.engine.Engine) and shared helpers."""
+
+    story: Story
+    lex: Lexicon
+    sides: set[str]  # the parties at war (with a territory)
+    deal_topics: list[re.Pattern[str]]
+
+    def _on_topic(self, s: Sentence) -> int:
+        """How often a sentence names a side at war, a place of the war, or a mediator
+        speaking of the deal."""
+        about_deal = any(s.has(topic) for topic in self.deal_topics)
+        return sum(1 for p in s.parties if about_deal or p.party in self.sides) + len(s.places)
+
+    def _long_ago(self, s: Sentence) -> bool:
+        """ "Last winter", "since the start of the war", "in 2014": before the deal."""
+        years = (int(m.group(1)) for m in _YEAR.finditer(s.low))
+        return s.has(self.lex.long_ago) or any(y < self.story.deal_date.year for y in years)
+
+    def _other(self, party: str | None) -> str | None:
+        others = [p.id for p in self.story.parties if p.territory and p.id != party]
+        return others[0] if len(others) == 1 and party else None
+
+    def _agent(self, s: Sentence, position: int) -> str | None:
+        # not a place, an owner, nor the object of someone else's act
+        before = [
+            p
+            for p in s.parties
+            if p.start < position and p.role not in ("location", "owner", "object")
+        ]
+        if before:
+            return before[-1].party
+        if len(s.speakers) == 1:
+            return next(iter(s.speakers))
+        return None
+
+    def _negated(self, s: Sentence, position: int) -> bool:
+        return bool(self.lex.negation.search(s.window_before(position, 3)))
+
+    def _wished(self, s: Sentence, position: int) -> bool:
+        start, _end = s.clauses[s.clause(position)]
+        return bool(self.lex.wish.search(s.low, start, position))
+
+    def _clause_has(self, s: Sentence, position: int, pattern: re.Pattern[str]) -> bool:
+        start, end = s.clauses[s.clause(position)]
+        return bool(pattern.search(s.low, start, end))

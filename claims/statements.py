@@ -1,0 +1,76 @@
+"""Statement rules: a speaker's confirming or contradicting words about a claim's topic."""
+
+from __future__ import annotations
+
+import re
+
+from claims.analysis import Sentence
+from claims.rules import FULL_TRUCE, Candidate, Rules
+from truce.records import Claim
+
+# Promises whose negation is a refusal ("has not agreed"); "no new orders" is not one.
+_PROMISE = re.compile(
+    r"agree|accept|commit|support|back|endorse|observ|compl|abid|honou?r|respect|"
+    r"adher|stick|keep|stop|halt|refrain"
+)
+
+
+class StatementRules(Rules):
+    """What the parties say about a claim."""
+
+    def _statement(self, claim: Claim, s: Sentence) -> list[Candidate]:
+        """A speaker's words about the claim's topic. The agent of the cue (the party named
+        nearest before it) must be one of the claim's speakers. For a commitment, a negated
+        promise ("Kyiv has not agreed to halt strikes") contradicts it; a cue in a clause about
+        a full ceasefire is about that other proposal; a hedge in the cue's clause is no
+        agreement."""
+        topic, confirm, contradict = self.lex.claim_patterns[claim.id]
+        if not topic.search(s.low):
+            return []
+        allowed = set(claim.speakers)
+        commitment = claim.detector == "commitment"
+
+        def usable(m: re.Match[str]) -> str | None:
+            agent = self._agent(s, m.start())
+            if allowed and agent not in allowed:
+                return None
+            if commitment and self._clause_has(s, m.start(), FULL_TRUCE):
+                return None
+            return agent or ""
+
+        for m in contradict.finditer(s.low):
+            agent = usable(m)
+            hedged = self._clause_has(s, m.start(), self.lex.hedge)
+            if agent is not None and not hedged and not self._negated(s, m.start()):
+                return [
+                    Candidate(
+                        "contradicts",
+                        s,
+                        f"{claim.detector}.contradict-cue",
+                        0.7,
+                        actor=agent or None,
+                    )
+                ]
+        for m in confirm.finditer(s.low):
+            agent = usable(m)
+            if agent is None or self._clause_has(s, m.start(), self.lex.hedge):
+                continue
+            if commitment and self._wished(s, m.start()):
+                continue  # "urged Russia and Ukraine to respect it": a wish, not a commitment
+            if not self._negated(s, m.start()):
+                return [
+                    Candidate(
+                        "confirms", s, f"{claim.detector}.confirm-cue", 0.7, actor=agent or None
+                    )
+                ]
+            if commitment and _PROMISE.match(m.group()):
+                return [
+                    Candidate(
+                        "contradicts",
+                        s,
+                        f"{claim.detector}.negated-promise",
+                        0.65,
+                        actor=agent or None,
+                    )
+                ]
+        return []

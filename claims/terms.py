@@ -1,0 +1,137 @@
+"""Term rules: the deal's window (length, start, extension, expiry) and its scope (a broad
+"infrastructure" against an energy-only list)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from claims.analysis import Sentence
+from claims.rules import FULL_TRUCE, Candidate, Rules
+from claims.text import explicit_dates
+from truce.records import Claim
+
+_DURATION = re.compile(r"\b(\d{1,3}|thirty|sixty|ninety|one|a)[- ](day|month)s?\b")
+_NUMBERS = {"thirty": 30, "sixty": 60, "ninety": 90, "one": 1, "a": 1}
+_EXPIRY = re.compile(
+    r"\b(expired|expires|expiring|lapsed|lapses|ran out|runs out|run out|"
+    r"came to an end|has ended|ended|is over|was over)\b"
+)
+# Only a done deal counts: "was extended", not "any decision on extending it".
+_MORE_DAYS = re.compile(
+    r"\b(?:by|for) (?:another|a further|an additional|a second)? ?(\d{1,3}|thirty|sixty|month|a month)"
+    r"(?: more)?(?: days?)?\b"
+)
+_EXTENDED = re.compile(r"\b(extended|prolonged|renewed|agreed (?:to|on) an extension)\b")
+_EARLY_END = re.compile(
+    r"\b(ahead of schedule|prematurely|ended early|cut short|(?:is|was) (?:effectively )?(?:dead|"
+    r"over)|no longer (?:observ\w*|bound|in (?:force|effect)|respect\w*|valid|applies)|stopped "
+    r"observing|ceased to (?:observe|apply))\b"
+)
+_START_CUE = re.compile(
+    r"\b(from|since|starting|start(?:s|ed)?|count(?:s|ed|ing)?|took effect|takes effect|into "
+    r"force|in force from|effective|valid from|began|begins)\b"
+)
+# "energy infrastructure only", "limits the truce to energy sites", "not ports or railways"
+_ENERGY_ONLY = re.compile(
+    r"\b(?:only|solely|exclusively|strictly|limit(?:s|ed|ing)?|restrict(?:s|ed|ing)?|confin(?:es|ed)"
+    r"|appl(?:y|ies|ied) only)\b[\w' ]{0,25}\benergy\b|\benergy\b[\w' -]{0,30}\b(?:only|alone|"
+    r"exclusively)\b|\bnot\b[\w ]{0,20}\b(?:infrastructure in general|ports|railways|bridges|roads|"
+    r"water|other infrastructure|civilian infrastructure)\b|\b(?:leaves?|left) out\b|\bdoes not "
+    r"(?:extend|apply) to\b"
+)
+
+
+class TermRules(Rules):
+    """The deal's window and scope."""
+
+    def _about_deal(self, claim: Claim, s: Sentence) -> bool:
+        topic = self.lex.claim_patterns[claim.id][0]
+        energy = any(s.targets.get("energy", [])) or re.search(r"\benergy\b", s.low)
+        return (
+            bool(topic.search(s.low))
+            and bool(energy or "moratorium" in s.low)
+            and not s.has(FULL_TRUCE)
+        )
+
+    def _window(self, claim: Claim, s: Sentence, published: date) -> list[Candidate]:
+        """Length, start date, extension and end of the deal against the claimed window."""
+        if not self._about_deal(claim, s):
+            return []
+        window = self.story.window
+        hedged = s.has(self.lex.hedge)
+        if s.has(_START_CUE):
+            for day in explicit_dates(s.text, published):
+                if day == window.start:
+                    return [Candidate("confirms", s, "window.start-date", 0.75)]
+                if -3 <= (day - window.start).days <= 20 and day < window.end - timedelta(days=5):
+                    return [Candidate("contradicts", s, "window.other-start", 0.75)]
+        speaker = self._agent(s, len(s.text))
+        early = s.has(_EARLY_END)
+        if early and not hedged and published < window.end:
+            # the window's new end (its first day outside) is carried as the event date
+            return [
+                Candidate(
+                    "contradicts", s, "window.early-end", 0.65, event_day=published, actor=speaker
+                )
+            ]
+        extension = _EXTENDED.search(s.low)
+        if (
+            extension
+            and not hedged
+            and not self.lex.no_event.search(s.window_before(extension.start(), 4))
+        ):
+            return [
+                Candidate(
+                    "contradicts",
+                    s,
+                    "window.extension",
+                    0.7,
+                    event_day=self._extended_end(s, published),
+                    actor=speaker,
+                )
+            ]
+        for m in _DURATION.finditer(s.low):
+            amount = _NUMBERS.get(m.group(1).lower()) or int(m.group(1))
+            month = m.group(2).lower() == "month"
+            days = amount * 30 if month else amount
+            if days == claim.value or (month and amount == 1):
+                return [Candidate("confirms", s, "window.duration", 0.75)]
+            if days >= 5 and not hedged:
+                return [Candidate("contradicts", s, "window.other-duration", 0.6)]
+        expiry = _EXPIRY.search(s.low)
+        near_end = (window.end - published).days <= 3
+        if expiry and near_end and not self._negated(s, expiry.start()):
+            return [Candidate("confirms", s, "window.expiry", 0.7)]
+        return []
+
+    def _extended_end(self, s: Sentence, published: date) -> date | None:
+        """The new end of an extended window: "until 17 May" (its next day), "by another 30
+        days", "for a further month"; None when the sentence does not say."""
+        until = re.search(r"\b(?:until|till|through|to|runs? to)\s+(.{3,20})", s.low)
+        if until:
+            dates = explicit_dates(until.group(1), published)
+            if dates:
+                return dates[0] + timedelta(days=1)
+        more = _MORE_DAYS.search(s.low)
+        if more:
+            amount = more.group(1)
+            days = 30 if amount in ("month", "a month") else _NUMBERS.get(amount) or int(amount)
+            return self.story.window.end + timedelta(days=days)
+        return None
+
+    def _scope(self, claim: Claim, s: Sentence) -> list[Candidate]:
+        topic, confirm, contradict = self.lex.claim_patterns[claim.id]
+        if not topic.search(s.low):
+            return []
+        energy_terms = {s.text[a:b].lower() for a, b in s.targets.get("energy", [])}
+        if contradict.search(s.low) and len(energy_terms) >= 3:
+            return [Candidate("contradicts", s, "scope.energy-list", 0.75)]
+        if s.has(_ENERGY_ONLY):
+            return [Candidate("contradicts", s, "scope.energy-only", 0.7)]
+        if s.has(self.lex.hedge) or s.has(self.lex.wish):
+            return []
+        m = confirm.search(s.low)
+        if m and not self._negated(s, m.start()) and self._about_deal(claim, s):
+            return [Candidate("confirms", s, "scope.broad", 0.6)]
+        return []
