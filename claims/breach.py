@@ -24,7 +24,7 @@ _MONTH = "(?:january|february|march|april|may|june|july|august|september|october
 _DURING = re.compile(
     r"\b(?:during|throughout|since the start of|since|in the course of) (?:the |this |its )?"
     r"(?:[\w-]+[- ]){0,2}(?:pause|moratorium|truce|ceasefire|halt)\b"
-    r"(?! (?:had |has )?(?:expired|ended|lapsed|ran out|was over|came to an end))|\bsince (?:\d{1,2} "
+    r"(?![\w ,-]{0,50}\b(?:expired|ended|lapsed|ran out|was over|came to an end))|\bsince (?:\d{1,2} "
     rf"{_MONTH}|{_MONTH} \d{{1,2}}|(?:the |putin'?s |its )?(?:\w+ )?(?:order|deal|agreement|call|"
     r"pledge))\b"
 )
@@ -235,8 +235,8 @@ class BreachRules(Rules):
             for p in s.parties
             if p.role == "speaker" and (s.clause(p.start) == clause or len(s.clauses) == 1)
         }
-        if attacker in speakers - s.deniers:
-            return False  # the attacker's own word
+        if attacker in speakers - s.deniers and victim not in speakers:
+            return False  # the attacker's own word (with the victim speaking too, an accusation)
         operators = self.lex.operators.get(victim or "")
         if operators is not None:
             for m in operators.finditer(low):

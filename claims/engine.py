@@ -13,7 +13,7 @@ Every evidence row names its rule, so every verdict can be traced to a sentence 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -81,6 +81,10 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
                     )
                 )
             best = max(candidates, key=lambda c: (_PRIORITY[c.stance], c.confidence))
+            if best.stance == "breach" and best.alleged:
+                # one side's word in the headline, a reporter's own eyes in the text: confirmed
+                alleged = all(c.alleged for c in candidates if c.stance == "breach")
+                best = replace(best, alleged=alleged)
             evidence.append(self._evidence(article, claim, best))
         return Assessment(tuple(evidence), tuple(dict.fromkeys(mentions)))
 

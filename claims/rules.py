@@ -12,6 +12,7 @@ from claims.lexicon import Lexicon
 from truce.records import Stance, Story
 
 _YEAR = re.compile(r"\b(?:in|since|during|from|of|back in) ((?:19|20)\d\d)\b")
+_AND = re.compile(r"\s*(?:,|and|&|as well as|, and)\s*")
 FULL_TRUCE = re.compile(
     r"\b(full|complete|comprehensive|general|total|unconditional)\b[\w -]{0,20}"
     r"\b(ceasefire|cease-fire|truce)\b"
@@ -58,17 +59,26 @@ class Rules:
         return others[0] if len(others) == 1 and party else None
 
     def _agent(self, s: Sentence, position: int) -> str | None:
-        # not a place, an owner, nor the object of someone else's act
+        """Who does what is said at `position`: the last one named before it."""
+        agents = self._agents(s, position)
+        return agents[-1] if agents else None
+
+    def _agents(self, s: Sentence, position: int) -> list[str]:
+        """The subject before `position`, every side of it ("Russia and Ukraine agree"); else
+        the sentence's one speaker. Not a place, an owner, nor someone else's object."""
         before = [
             p
             for p in s.parties
             if p.start < position and p.role not in ("location", "owner", "object")
         ]
-        if before:
-            return before[-1].party
-        if len(s.speakers) == 1:
-            return next(iter(s.speakers))
-        return None
+        if not before:
+            return list(s.speakers) if len(s.speakers) == 1 else []
+        subject = [before[-1]]
+        for p in reversed(before[:-1]):
+            if not _AND.fullmatch(s.low[p.end : subject[0].start]):
+                break
+            subject.insert(0, p)
+        return [p.party for p in subject]
 
     def _negated(self, s: Sentence, position: int) -> bool:
         return bool(self.lex.negation.search(s.window_before(position, 3)))

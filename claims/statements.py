@@ -15,6 +15,12 @@ _PROMISE = re.compile(
 )
 
 
+# a cue in a clause that only dates something else by the deal
+_BACKGROUND = re.compile(
+    r"\b(?:hours|days|weeks|minutes|moments|shortly|soon|just) (?:after|before)(?: [\w'\u2019-]+){1,4} ?$"
+)
+
+
 class StatementRules(Rules):
     """What the parties say about a claim."""
 
@@ -31,9 +37,11 @@ class StatementRules(Rules):
         commitment = claim.detector == "commitment"
 
         def usable(m: re.Match[str]) -> str | None:
-            agent = self._agent(s, m.start())
-            if allowed and agent not in allowed:
+            agents = self._agents(s, m.start())
+            agent = next((a for a in agents if a in allowed), None) if allowed else None
+            if allowed and agent is None:
                 return None
+            agent = agent or (agents[-1] if agents else None)
             if commitment and self._clause_has(s, m.start(), FULL_TRUCE):
                 return None
             return agent or ""
@@ -55,6 +63,8 @@ class StatementRules(Rules):
             agent = usable(m)
             if agent is None or self._clause_has(s, m.start(), self.lex.hedge):
                 continue
+            if _BACKGROUND.search(s.low, 0, m.start()):
+                continue  # "hours after Putin and Trump agreed": the deal recalled, not news
             if commitment and self._wished(s, m.start()):
                 continue  # "urged Russia and Ukraine to respect it": a wish, not a commitment
             if not self._negated(s, m.start()):
