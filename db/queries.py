@@ -20,7 +20,7 @@ def _where(filters: list[tuple[str, Any]]) -> tuple[str, list[Any]]:
 
 
 def _rows(db: Database, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    with storage_errors():
+    with storage_errors(db):
         return list(db.query(sql, params))
 
 

@@ -37,13 +37,42 @@ def _marks(values: Collection[object]) -> str:
 
 
 @contextmanager
-def storage_errors(path: str = "") -> Iterator[None]:
-    """Turn sqlite3 errors into StorageError at the storage edge."""
+def storage_errors(where: Database | str | Path = "") -> Iterator[None]:
+    """Turn sqlite3 errors into StorageError at the storage edge, saying in plain words what
+    went wrong with which file (a full disk, a read-only database) when SQLite tells us."""
     try:
         yield
     except sqlite3.Error as exc:
-        where = f" ({path})" if path else ""
-        raise StorageError(f"database error{where}: {exc}") from exc
+        path = _filename(where) if isinstance(where, Database) else str(where)
+        raise StorageError(_explain(exc, path)) from exc
+
+
+def _filename(db: Database) -> str:
+    """The file behind a connection (asked only when something has already gone wrong)."""
+    try:
+        return str(db.conn.execute("PRAGMA database_list").fetchone()[2])
+    except sqlite3.Error:
+        return ""
+
+
+def _primary_code(exc: sqlite3.Error) -> int:
+    """SQLite's primary result code: the low byte of the extended code it reports."""
+    return (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+
+
+def _explain(exc: sqlite3.Error, path: str) -> str:
+    code = _primary_code(exc)
+    name = path or "the database"
+    if code == sqlite3.SQLITE_FULL:
+        return f"disk full writing {name}"
+    if code == sqlite3.SQLITE_READONLY:
+        return f"database {name} is read-only"
+    if code == sqlite3.SQLITE_CANTOPEN:
+        return f"cannot open database {name}"
+    return f"database error ({path}): {exc}" if path else f"database error: {exc}"
+
+
+_NOT_OURS = (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT)
 
 
 def open_db(path: str | Path) -> Database:
@@ -53,7 +82,7 @@ def open_db(path: str | Path) -> Database:
         raise StorageError(f"database path is a directory: {path}")
     if not path.parent.exists():
         raise StorageError(f"folder does not exist: {path.parent}")
-    with storage_errors(str(path)):
+    with storage_errors(path):
         conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
         db = Database(conn)
         try:
@@ -69,7 +98,9 @@ def open_db(path: str | Path) -> Database:
                     ensure_views(db)
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise StorageError(f"not a Truce Watch database ({path}): {exc}") from exc
+            if _primary_code(exc) in _NOT_OURS:
+                raise StorageError(f"not a Truce Watch database ({path}): {exc}") from exc
+            raise  # a full disk or a read-only file, explained by storage_errors
     return db
 
 
@@ -93,7 +124,7 @@ def _json(values: Iterable[str]) -> str:
 
 def save_feed(db: Database, feed: Feed) -> None:
     """Insert or refresh a feed's configuration, keeping its health columns."""
-    with storage_errors():
+    with storage_errors(db):
         db.execute(
             """INSERT INTO feeds (id, url, outlet, tier, affiliation) VALUES (?, ?, ?, ?, ?)
                ON CONFLICT(id) DO UPDATE SET outlet = excluded.outlet, tier = excluded.tier,
@@ -124,7 +155,7 @@ def record_failure(
 ) -> None:
     """Record a failed fetch: the error, one more consecutive failure, when to try again, and
     (for a feed that is gone) why it is disabled."""
-    with storage_errors(), db.atomic():
+    with storage_errors(db), db.atomic():
         db.execute(
             """UPDATE feeds SET last_fetched = ?, last_error = ?, next_fetch = ?,
                disabled_reason = coalesce(?, disabled_reason),
@@ -160,7 +191,7 @@ def save_entries(
     """Store one feed's entries in one transaction. Returns (new, updated) article counts.
     An entry seen again with different content is updated and its revision bumped."""
     new = updated = count = 0
-    with storage_errors(), db.atomic():
+    with storage_errors(db), db.atomic():
         for entry in entries:
             count += 1
             existing = list(
@@ -310,12 +341,12 @@ def articles_to_assess(db: Database, story: str, engine: str) -> list[tuple[Arti
         ORDER BY a.published, a.id
     """
     )
-    with storage_errors():
+    with storage_errors(db):
         return [(_article(row), row["revision"]) for row in db.query(sql, [story, engine])]
 
 
 def save_claims(db: Database, story: Story) -> None:
-    with storage_errors():
+    with storage_errors(db):
         db.table("claims").upsert_all(
             [
                 {
@@ -349,7 +380,7 @@ def save_assessment(
     """Replace one article's evidence and mentions for this story's claims, atomically."""
     claim_ids = [c.id for c in story.claims]
     marks = _marks(claim_ids)
-    with storage_errors(), db.atomic():
+    with storage_errors(db), db.atomic():
         db.execute(
             f"DELETE FROM evidence WHERE article_id = ? AND claim_id IN ({marks})",
             [article.id, *claim_ids],
@@ -420,7 +451,7 @@ def load_evidence(
     """
     only = list(only)
     params: list[Any] = [*claim_ids, *([known_by] if known_by else []), *only, *only]
-    with storage_errors():
+    with storage_errors(db):
         # sorted here, not in SQL: an ORDER BY would make SQLite walk every article by date
         # instead of using the `fetched` index for what was known
         rows = sorted(db.conn.execute(sql, params), key=lambda row: (row[16], row[0]))
@@ -445,7 +476,7 @@ def load_tallies(db: Database, story: Story, known_by: str) -> dict[tuple[str, S
               SELECT evidence_id FROM reviews WHERE decision = 'reject' AND reviewed_at <= ?)
         GROUP BY e.claim_id, e.stance
     """
-    with storage_errors():
+    with storage_errors(db):
         rows = db.conn.execute(sql, [*claim_ids, known_by, known_by]).fetchall()
         latest = [row[5].split(" ", 1)[1] for row in rows]
         quotes = dict(
@@ -469,12 +500,12 @@ def load_tallies(db: Database, story: Story, known_by: str) -> dict[tuple[str, S
 
 def load_reviews(db: Database, known_by: str | None = None) -> list[Review]:
     sql = "SELECT * FROM reviews" + (" WHERE reviewed_at <= ?" if known_by else "")
-    with storage_errors():
+    with storage_errors(db):
         return [Review(**row) for row in db.query(sql, [known_by] if known_by else [])]
 
 
 def save_review(db: Database, review: Review) -> None:
-    with storage_errors():
+    with storage_errors(db):
         if not list(db.query("SELECT 1 FROM evidence WHERE id = ?", [review.evidence_id])):
             raise InputError(f"no evidence with id {review.evidence_id!r}")
         db.table("reviews").upsert(to_row(review), pk="evidence_id")
@@ -487,7 +518,7 @@ def save_incidents(db: Database, story: Story, incidents: list[Incident], seen: 
     """Replace the story's incidents with a freshly computed set (first_seen is kept)."""
     claim_ids = [c.id for c in story.claims]
     marks = _marks(claim_ids)
-    with storage_errors(), db.atomic():
+    with storage_errors(db), db.atomic():
         first = {
             r["id"]: r["first_seen"]
             for r in db.query(
@@ -524,7 +555,7 @@ def last_status(db: Database, claim_id: str, before: str | None = None) -> dict[
 def save_statuses(db: Database, statuses: list[ClaimStatus]) -> list[ClaimStatus]:
     """Store current statuses; write a status_history row for each change. Returns the changes."""
     changes = []
-    with storage_errors(), db.atomic():
+    with storage_errors(db), db.atomic():
         for status in statuses:
             previous = last_status(db, status.claim_id, before=status.as_of)
             since = status.as_of
@@ -562,7 +593,7 @@ def history(db: Database, claim_id: str | None = None) -> list[dict[str, Any]]:
 def save_digest(
     db: Database, story: str, day: str, path: str, markdown: str, headline: str, created_at: str
 ) -> None:
-    with storage_errors():
+    with storage_errors(db):
         db.table("digests").upsert(
             {
                 "story": story,
@@ -581,7 +612,7 @@ def has_digest(db: Database, story: str, day: str) -> bool:
 
 
 def start_run(db: Database, run_id: str, kind: str, story: str, started: str, as_of: str) -> None:
-    with storage_errors():
+    with storage_errors(db):
         db.table("runs").upsert(
             {"id": run_id, "kind": kind, "story": story, "started": started, "as_of": as_of},
             pk="id",
@@ -589,5 +620,5 @@ def start_run(db: Database, run_id: str, kind: str, story: str, started: str, as
 
 
 def finish_run(db: Database, run_id: str, finished: str, **counts: Any) -> None:
-    with storage_errors():
+    with storage_errors(db):
         db.table("runs").update(run_id, {"finished": finished, **counts})

@@ -5,6 +5,7 @@ No Prefect here, so every step runs and tests on its own; flows/ wrap them as ta
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from parsers.fetch import MAX_BYTES, TIMEOUT, FetchResult
 from reports import Digest, DigestInput, FeedHealth, render_digest
 from truce.clock import iso
 from truce.config import load_lexicon, load_story
-from truce.errors import ConfigError, FeedError
+from truce.errors import ConfigError, FeedError, StorageError
 from truce.records import ClaimStatus, Feed, Incident, Story
 
 DIGEST_HOUR = 7
@@ -301,9 +302,25 @@ def write_digest(db: Database, story: Story, day: date, now: datetime, out_dir: 
     folder = out_dir / story.id
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{day.isoformat()}.md"
-    path.write_text(digest.markdown, encoding="utf-8")
-    path.with_suffix(".html").write_text(digest.html, encoding="utf-8")
+    # the files first and the row last: a crash leaves no row pointing at a missing page, and
+    # the next run, finding no row, writes the digest again
+    write_atomic(path, digest.markdown)
+    write_atomic(path.with_suffix(".html"), digest.html)
     store.save_digest(
         db, story.id, day.isoformat(), str(path), digest.markdown, digest.headline, iso(now)
     )
     return path
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a file whole or not at all: a hidden temporary file beside it, then a rename, so a
+    reader (or a run killed half-way) never sees half a digest."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temp.write_text(text, encoding="utf-8")
+        os.replace(temp, path)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        if exc.errno == errno.ENOSPC:
+            raise StorageError(f"disk full writing {path}") from exc
+        raise StorageError(f"cannot write {path}: {exc.strerror or exc}") from exc

@@ -61,6 +61,9 @@ def _prepare_prefect(db_path: Path) -> None:
     # Failures are reported by our own summary and `truce feeds`; Prefect's tracebacks for a
     # feed that is down would drown them. `--verbose` (or the variable) shows Prefect's logs.
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
+    # its background workers log to the root logger while they drain at exit ("Still
+    # processing items..."), which would follow a one-line error on a busy machine
+    os.environ.setdefault("PREFECT_LOGGING_ROOT_LEVEL", "ERROR")
 
 
 def _open(db: Path | None, must_exist: bool = True) -> Any:
@@ -156,8 +159,8 @@ def run(
         feed_list = [feed_from_location(f) for f in feed]
     else:
         feed_list = load_feeds(feeds or seeds_dir() / "feeds.yaml")
+    story_record, _engine = _story(story)  # a broken seeds file fails before the database is made
     _open(path, must_exist=False).close()
-    story_record, _engine = _story(story)
     now = _as_of(as_of, story_record.timezone)
     from flows.pipeline import pipeline
 
@@ -168,7 +171,8 @@ def run(
         as_of=now,
         reports_dir=str(_reports_dir(path)),
     )
-    typer.echo(summary.line())
+    # a run that found another one writing did nothing: say so where warnings go
+    typer.echo(summary.line(), err=bool(summary.skipped_because))
 
 
 @app.command()

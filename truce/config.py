@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,21 +27,98 @@ def seeds_dir() -> Path:
     return Path(env) if env else Path(__file__).resolve().parent.parent / "seeds"
 
 
+class _Mapping(dict[Any, Any]):
+    """A YAML mapping that remembers the line of each key, for error messages."""
+
+    lines: dict[Any, int]
+
+
+class _List(list[Any]):
+    """A YAML list that remembers the line of each item, for error messages."""
+
+    lines: list[int]
+
+
+def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Iterator[_Mapping]:
+    data = _Mapping()
+    yield data  # first, so that anchors and aliases resolve as with plain dicts
+    data.update(loader.construct_mapping(node))
+    data.lines = {}
+    for key, _value in node.value:
+        data.lines.setdefault(loader.construct_object(key), key.start_mark.line + 1)
+
+
+def _list(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> Iterator[_List]:
+    data = _List()
+    yield data
+    data.extend(loader.construct_sequence(node))
+    data.lines = [item.start_mark.line + 1 for item in node.value]
+
+
+class _Loader(yaml.SafeLoader):
+    """yaml.safe_load's loader, with mappings and lists that know their lines."""
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _mapping)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _list)
+
+
+def line_of(container: Any, key: Any) -> int | None:
+    """The line of a key of a mapping, or of an item of a list, read by `read_yaml`."""
+    lines = getattr(container, "lines", None)
+    if isinstance(lines, dict):
+        line = lines.get(key)
+    elif isinstance(lines, list) and isinstance(key, int) and 0 <= key < len(lines):
+        line = lines[key]
+    else:
+        line = None
+    return line if isinstance(line, int) else None
+
+
+@contextmanager
+def _at(line: int | None) -> Iterator[None]:
+    """A ConfigError raised inside names `line` (that of the item being read) if it has none."""
+    try:
+        yield
+    except ConfigError as exc:
+        if exc.line is None and line is not None:
+            raise ConfigError(exc.message, exc.path, line) from None
+        raise
+
+
 def read_yaml(path: Path) -> Any:
     """Parse a YAML file; a missing or malformed file is a ConfigError naming file and line."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError("file not found", str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read file: {exc}", str(path)) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read file: {exc.strerror or exc}", str(path)) from None
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or "invalid YAML"
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x})",
+            str(path),
+            data[: exc.start].count(b"\n") + 1,
+        ) from None
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.reader.ReaderError as exc:  # a control character, which YAML forbids
+        raise ConfigError(
+            f"invalid YAML: unacceptable character #x{exc.character:04x}",
+            str(path),
+            text[: exc.position].count("\n") + 1,
+        ) from None
+    except yaml.MarkedYAMLError as exc:
+        mark, context = exc.problem_mark, exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        raise ConfigError(f"invalid YAML: {problem}", str(path), line) from None
+        message = f"invalid YAML: {exc.problem or 'cannot parse'}"
+        if exc.context and context is not None and context.line + 1 != line:
+            message += f" ({exc.context} from line {context.line + 1})"
+        raise ConfigError(message, str(path), line) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"invalid YAML: {exc}", str(path)) from None
 
 
 def story_path(story: str) -> Path:
@@ -74,46 +153,62 @@ def _claim(raw: Any, path: Path, parties: dict[str, Party]) -> Claim:
     if not isinstance(raw, dict) or "id" not in raw:
         raise ConfigError("each claim needs an id", str(path))
     claim_id = str(raw["id"])
-    if not _KEBAB.match(claim_id):
-        raise ConfigError(f"claim id {claim_id!r} is not kebab-case", str(path))
+
+    def field(key: str) -> AbstractContextManager[None]:
+        return _at(line_of(raw, key))  # an error about one field names that field's line
+
+    def strings(key: str) -> tuple[str, ...]:
+        with field(key):
+            return _strings(raw.get(key), path, f"claim {claim_id} {key}")
+
+    with field("id"):
+        if not _KEBAB.match(claim_id):
+            raise ConfigError(f"claim id {claim_id!r} is not kebab-case", str(path))
     kind = raw.get("kind")
-    if kind not in CLAIM_KINDS:
-        raise ConfigError(
-            f"claim {claim_id}: kind must be one of {', '.join(CLAIM_KINDS)}", str(path)
-        )
+    with field("kind"):
+        if kind not in CLAIM_KINDS:
+            raise ConfigError(
+                f"claim {claim_id}: kind must be one of {', '.join(CLAIM_KINDS)}", str(path)
+            )
     default_detector = "commitment" if kind == "commitment" else "statement"
     detector = raw.get("detector", default_detector)
-    if detector not in DETECTORS:
-        raise ConfigError(
-            f"claim {claim_id}: detector must be one of {', '.join(DETECTORS)}", str(path)
-        )
+    with field("detector"):
+        if detector not in DETECTORS:
+            raise ConfigError(
+                f"claim {claim_id}: detector must be one of {', '.join(DETECTORS)}", str(path)
+            )
     party = raw.get("party")
-    if kind == "commitment" and party not in parties:
-        raise ConfigError(f"claim {claim_id}: a commitment needs a party from `parties`", str(path))
-    speakers = _strings(raw.get("speakers"), path, f"claim {claim_id} speakers")
+    with field("party"):
+        if kind == "commitment" and party not in parties:
+            raise ConfigError(
+                f"claim {claim_id}: a commitment needs a party from `parties`", str(path)
+            )
+    speakers = strings("speakers")
     unknown = [s for s in speakers if s not in parties]
-    if unknown:
-        raise ConfigError(f"claim {claim_id}: unknown speakers {unknown}", str(path))
-    fields = {
-        key: _strings(raw.get(key), path, f"claim {claim_id} {key}")
-        for key in ("topic", "confirm", "contradict")
-    }
-    for key, patterns in fields.items():
-        _check_patterns(patterns, path, f"claim {claim_id} {key}")
+    with field("speakers"):
+        if unknown:
+            raise ConfigError(f"claim {claim_id}: unknown speakers {unknown}", str(path))
+    cues = {key: strings(key) for key in ("topic", "confirm", "contradict")}
+    for key, patterns in cues.items():
+        with field(key):
+            _check_patterns(patterns, path, f"claim {claim_id} {key}")
+    with field("value"):
+        value = raw.get("value")
+        value = _int(value, path, f"claim {claim_id} value") if value is not None else None
     return Claim(
         id=claim_id,
         kind=kind,
         text=str(raw.get("text", "")).strip(),
-        sources=_strings(raw.get("sources"), path, f"claim {claim_id} sources"),
+        sources=strings("sources"),
         party=party,
-        targets=_strings(raw.get("targets"), path, f"claim {claim_id} targets"),
-        territory=_strings(raw.get("territory"), path, f"claim {claim_id} territory"),
+        targets=strings("targets"),
+        territory=strings("territory"),
         detector=detector,
         speakers=speakers,
-        topic=fields["topic"],
-        confirm=fields["confirm"],
-        contradict=fields["contradict"],
-        value=int(raw["value"]) if raw.get("value") is not None else None,
+        topic=cues["topic"],
+        confirm=cues["confirm"],
+        contradict=cues["contradict"],
+        value=value,
     )
 
 
@@ -126,6 +221,15 @@ def _date(value: Any, path: Path, what: str) -> date:
         raise ConfigError(f"{what} must be a date (YYYY-MM-DD), got {value!r}", str(path)) from None
 
 
+def _int(value: Any, path: Path, what: str) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    try:
+        return int(str(value))
+    except ValueError:
+        raise ConfigError(f"{what} must be a whole number, got {value!r}", str(path)) from None
+
+
 def load_story(story: str = DEFAULT_STORY) -> Story:
     """Load `seeds/<story>/claims.yaml` (or a path) into a Story."""
     path = story_path(story)
@@ -136,12 +240,15 @@ def load_story(story: str = DEFAULT_STORY) -> Story:
         if key not in raw:
             raise ConfigError(f"missing `{key}`", str(path))
     parties: dict[str, Party] = {}
+    if not isinstance(raw["parties"] or {}, dict):
+        raise ConfigError("`parties` must be a mapping", str(path), line_of(raw, "parties"))
     for party_id, spec in (raw["parties"] or {}).items():
-        if not isinstance(spec, dict):
-            raise ConfigError(f"party {party_id} must be a mapping", str(path))
-        aliases = _strings(spec.get("aliases"), path, f"party {party_id} aliases")
-        operators = _strings(spec.get("operators"), path, f"party {party_id} operators")
-        _check_patterns(aliases + operators, path, f"party {party_id}")
+        with _at(line_of(raw["parties"], party_id)):
+            if not isinstance(spec, dict):
+                raise ConfigError(f"party {party_id} must be a mapping", str(path))
+            aliases = _strings(spec.get("aliases"), path, f"party {party_id} aliases")
+            operators = _strings(spec.get("operators"), path, f"party {party_id} operators")
+            _check_patterns(aliases + operators, path, f"party {party_id}")
         parties[party_id] = Party(
             id=party_id,
             name=str(spec.get("name", party_id)),
@@ -150,29 +257,44 @@ def load_story(story: str = DEFAULT_STORY) -> Story:
             operators=operators,
         )
     window = raw["window"]
-    if not isinstance(window, dict) or "start" not in window:
-        raise ConfigError("window needs a start and either days or end", str(path))
-    start = _date(window["start"], path, "window.start")
-    if "end" in window:
-        end = _date(window["end"], path, "window.end")
-    elif "days" in window:
-        end = start + timedelta(days=int(window["days"]))
-    else:
-        raise ConfigError("window needs `days` or `end`", str(path))
+    with _at(line_of(raw, "window")):
+        if not isinstance(window, dict) or "start" not in window:
+            raise ConfigError("window needs a start and either days or end", str(path))
+        with _at(line_of(window, "start")):
+            start = _date(window["start"], path, "window.start")
+        if "end" in window:
+            with _at(line_of(window, "end")):
+                end = _date(window["end"], path, "window.end")
+        elif "days" in window:
+            with _at(line_of(window, "days")):
+                end = start + timedelta(days=_int(window["days"], path, "window.days"))
+        else:
+            raise ConfigError("window needs `days` or `end`", str(path))
     if not isinstance(raw["claims"], list) or not raw["claims"]:
-        raise ConfigError("`claims` must be a non-empty list", str(path))
-    claims = tuple(_claim(item, path, parties) for item in raw["claims"])
-    ids = [c.id for c in claims]
-    if len(set(ids)) != len(ids):
-        raise ConfigError("claim ids must be unique", str(path))
+        raise ConfigError("`claims` must be a non-empty list", str(path), line_of(raw, "claims"))
+    claims = []
+    for index, item in enumerate(raw["claims"]):
+        with _at(line_of(raw["claims"], index)):
+            claims.append(_claim(item, path, parties))
+    seen: set[str] = set()
+    for index, claim in enumerate(claims):
+        if claim.id in seen:
+            raise ConfigError(
+                f"claim ids must be unique: {claim.id} again",
+                str(path),
+                line_of(raw["claims"], index),
+            )
+        seen.add(claim.id)
+    with _at(line_of(raw, "deal_date")):
+        deal_date = _date(raw["deal_date"], path, "deal_date")
     return Story(
         id=str(raw["story"]),
         title=str(raw.get("title", raw["story"])),
         timezone=str(raw.get("timezone", "UTC")),
-        deal_date=_date(raw["deal_date"], path, "deal_date"),
+        deal_date=deal_date,
         window=Window(start, end),
         parties=tuple(parties.values()),
-        claims=claims,
+        claims=tuple(claims),
     )
 
 
@@ -194,14 +316,21 @@ def load_feeds(path: str | Path) -> list[Feed]:
     raw = read_yaml(path)
     items = raw.get("feeds") if isinstance(raw, dict) else None
     if not isinstance(items, list) or not items:
-        raise ConfigError("expected `feeds:` with a list of feeds", str(path))
+        raise ConfigError(
+            "expected `feeds:` with a list of feeds", str(path), line_of(raw, "feeds")
+        )
     feeds = []
     for number, item in enumerate(items, 1):
-        if not isinstance(item, dict) or not item.get("url"):
-            raise ConfigError(f"feed #{number} needs a url", str(path))
-        tier = item.get("tier", "unknown")
-        if tier not in TIERS:
-            raise ConfigError(f"feed #{number}: tier must be one of {', '.join(TIERS)}", str(path))
+        with _at(line_of(items, number - 1)):
+            if not isinstance(item, dict) or not item.get("url"):
+                raise ConfigError(f"feed #{number} needs a url", str(path))
+            tier = item.get("tier", "unknown")
+            if tier not in TIERS:
+                raise ConfigError(
+                    f"feed #{number}: tier must be one of {', '.join(TIERS)}",
+                    str(path),
+                    line_of(item, "tier"),
+                )
         url = str(item["url"])
         if "://" not in url and not Path(url).is_absolute():
             url = str((path.parent / url).resolve())  # local paths are relative to the file

@@ -1,11 +1,9 @@
 from pathlib import Path
 
-import pytest
 from sqlite_utils import Database
 
 from db import open_db
 from db.schema import VIEWS, latest_version, migrations, schema_version
-from truce.errors import StorageError
 
 
 def test_new_database_is_at_latest_version_in_wal(tmp_path: Path) -> None:
@@ -49,23 +47,3 @@ def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
     open_db(tmp_path / "t.db").close()
     db = open_db(tmp_path / "t.db")
     assert len(migrations.applied(db)) == latest_version()
-
-
-def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
-    bogus = tmp_path / "bogus.db"
-    bogus.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(StorageError, match="not a Truce Watch database"):
-        open_db(bogus)
-    assert bogus.read_bytes().startswith(b"this is not sqlite")  # nothing overwritten
-
-
-def test_processes_opening_a_new_database_at_once_all_succeed(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
-    root = Path(__file__).resolve().parents[2]
-    code = f"import sys; sys.path.insert(0, {str(root)!r}); from db import open_db; open_db(sys.argv[1])"
-    path = str(tmp_path / "new.db")
-    processes = [subprocess.Popen([sys.executable, "-c", code, path]) for _ in range(4)]
-    assert [p.wait(timeout=60) for p in processes] == [0, 0, 0, 0]
-    assert schema_version(open_db(path)) == latest_version()

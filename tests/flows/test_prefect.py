@@ -1,4 +1,5 @@
-"""The Prefect side: deployments file, retries, failing feeds, the run lock, `truce serve`."""
+"""The Prefect side: deployments file, retries, failing feeds, `truce serve`. (The run lock is
+tested in tests/reliability/test_concurrency.py.)"""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from db import open_db
-from db.lock import run_lock
 from flows.serve import PROJECT_ROOT, load_deployments, resolve_entrypoint
 from truce.records import Feed
 
@@ -132,47 +132,6 @@ def test_a_feed_that_always_fails_leaves_the_flow_completed(
         r["feed_id"]: r for r in open_db(tmp_path / "t.db").query("SELECT * FROM feed_health")
     }
     assert health["gone"]["last_error"] and health["ok"]["articles"] == 1
-
-
-@pytest.mark.prefect
-def test_a_second_run_on_the_same_database_skips_with_a_message(
-    prefect_harness: None, tmp_path: Path
-) -> None:
-    from flows.pipeline import pipeline
-
-    db = tmp_path / "t.db"
-    feeds = [Feed("ok", str(DATA / "atom_offsets.xml"), "Ok")]
-    with run_lock(db):
-        summary = pipeline(str(db), feeds, as_of=NOW, reports_dir=str(tmp_path / "r"))
-    assert summary.skipped_because and "another run" in summary.line()
-    assert not db.exists() or open_db(db)["articles"].count == 0
-    summary = pipeline(str(db), feeds, as_of=NOW, reports_dir=str(tmp_path / "r"))
-    assert summary.skipped_because is None and summary.ingest.new_articles == 1
-
-
-def test_a_crashed_holder_releases_the_lock(tmp_path: Path) -> None:
-    db = tmp_path / "t.db"
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            (
-                f"import sys, time; sys.path.insert(0, {str(PROJECT_ROOT)!r})\n"
-                "from db.lock import run_lock\n"
-                f"with run_lock({str(db)!r}):\n    print('held', flush=True); time.sleep(60)\n"
-            ),
-        ],
-        stdout=subprocess.PIPE,
-    )
-    assert holder.stdout is not None and holder.stdout.readline().strip() == b"held"
-    from db.lock import LockBusy
-
-    with pytest.raises(LockBusy), run_lock(db):
-        pass
-    holder.kill()
-    holder.wait()
-    with run_lock(db, wait=5):
-        pass
 
 
 @pytest.mark.prefect
