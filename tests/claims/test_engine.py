@@ -89,6 +89,12 @@ BREACHES = [
         "2025-04-02T12:00:00Z",
         {"ukraine-reciprocity": ("breach", True), "energy-halt": ("breach", True)},
     ),
+    # a city that is also a side's name: "Kyiv's strikes" are Ukraine's, not strikes on Kyiv
+    (
+        "Moscow said the list of Kyiv's strikes on Russian energy facilities grew this week.",
+        "2025-04-04T12:00:00Z",
+        {"ukraine-reciprocity": ("breach", True)},
+    ),
     # an operator named as hit is an energy target; its own report is not one side's word
     (
         "A Russian drone damaged one of Chernihivoblenergo's facilities overnight, the company said.",
