@@ -245,11 +245,11 @@ def _role(lex: Lexicon, sentence: Sentence, start: int, end: int) -> str:
     after = sentence.low[end : end + 80]
     if after.lstrip(" '\u2019s").startswith(":") and start <= 1:
         return "speaker"  # "Ukrenergo: ..." / "Kremlin: ..." headlines
-    if speech_follows(lex, sentence, end):
-        # before weapons: "Zakharova said Russian forces...", "its air force said"; but "the UN
-        # mission in Ukraine said" names a place ("officials in Kyiv said": Kyiv speaks)
-        if not (previous and previous[-1] in _LOCATIVE) or lex.officials.fullmatch(previous[0]):
-            return "speaker"
+    # before weapons: "Zakharova said Russian forces...", "its air force said"; but "the UN
+    # mission in Ukraine said" names a place ("officials in Kyiv said": Kyiv speaks)
+    placed = bool(previous) and previous[-1] in _LOCATIVE
+    if speech_follows(lex, sentence, end) and (not placed or lex.officials.fullmatch(previous[0])):
+        return "speaker"
     if lex.weapon_ahead.match(after) or lex.weapon_near.match(after):
         return "by" if previous[-1:] == ["by"] else "weapon"
     if previous[-1:] == ["by"]:
