@@ -79,6 +79,14 @@ def _json(values: Iterable[str]) -> str:
     return json.dumps(list(values))
 
 
+def _insert(db: Database, table: str, row: dict[str, Any]) -> None:
+    """One plain INSERT: sqlite-utils' insert checks the schema on every call."""
+    columns = ", ".join(f'"{column}"' for column in row)
+    db.execute(
+        f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(row))})", list(row.values())
+    )
+
+
 # Feeds and fetches ---------------------------------------------------------------------------
 
 
@@ -155,7 +163,10 @@ def save_entries(
         for entry in entries:
             count += 1
             existing = list(
-                db.query("SELECT content_hash, revision FROM articles WHERE id = ?", [entry.id])
+                db.query(
+                    "SELECT content_hash, revision, simhash FROM articles WHERE id = ?",
+                    [entry.id],
+                )
             )
             if existing and existing[0]["content_hash"] == entry.content_hash:
                 continue  # seen before, unchanged
@@ -174,16 +185,14 @@ def save_entries(
                 "simhash": entry.simhash or None,
             }
             if not existing:
-                db.table("articles").insert(
-                    {**row, "fetched": fetched_at, "revision": 1, "text": ""}
-                )
+                _insert(db, "articles", {**row, "fetched": fetched_at, "revision": 1, "text": ""})
                 new += 1
             else:
                 db.table("articles").update(
                     entry.id, {**row, "revision": existing[0]["revision"] + 1}
                 )
                 updated += 1
-            _save_bands(db, entry)
+            _save_bands(db, entry, existing[0]["simhash"] if existing else None)
         db.execute(
             """UPDATE feeds SET last_fetched = ?, last_success = ?, last_error = NULL,
                consecutive_failures = 0, next_fetch = NULL, etag = coalesce(?, etag),
@@ -247,23 +256,38 @@ def cluster_of(db: Database, entry: Entry) -> str:
         day = datetime.fromisoformat(entry.published.replace("Z", "+00:00"))
         low = (day - timedelta(days=NEAR_DUPLICATE_DAYS)).strftime("%Y-%m-%dT%H:%M:%SZ")
         high = (day + timedelta(days=NEAR_DUPLICATE_DAYS)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        wanted = bands(entry.simhash)
-        for row in db.query(
-            f"""SELECT a.cluster, a.simhash FROM articles a WHERE a.id IN (
-                    SELECT article_id FROM article_bands WHERE band IN ({",".join("?" * 8)}))
-                AND a.id != ? AND a.published BETWEEN ? AND ? ORDER BY a.fetched, a.id""",
-            [*wanted, entry.id, low, high],
-        ):
-            distance = ((row["simhash"] ^ entry.simhash) & (1 << 64) - 1).bit_count()
-            if distance <= NEAR_DUPLICATE_BITS:
-                return str(row["cluster"])
+        near = [
+            article_id
+            for article_id, simhash in db.execute(
+                f"""SELECT article_id, simhash FROM article_bands
+                    WHERE band IN ({",".join("?" * 8)}) AND published BETWEEN ? AND ?
+                    AND article_id != ?""",
+                [*bands(entry.simhash), low, high, entry.id],
+            )
+            if ((simhash ^ entry.simhash) & (1 << 64) - 1).bit_count() <= NEAR_DUPLICATE_BITS
+        ]
+        if near:  # the story's first copy, in the order they were stored
+            first = db.execute(
+                """SELECT cluster FROM articles WHERE id IN (SELECT value FROM json_each(?))
+                   ORDER BY fetched, id LIMIT 1""",
+                [json.dumps(near)],
+            ).fetchone()
+            if first:
+                return str(first[0])
     return entry.story_key
 
 
-def _save_bands(db: Database, entry: Entry) -> None:
-    db.execute("DELETE FROM article_bands WHERE article_id = ?", [entry.id])
-    for band in bands(entry.simhash):
-        db.execute("INSERT INTO article_bands (band, article_id) VALUES (?, ?)", [band, entry.id])
+def _save_bands(db: Database, entry: Entry, previous: int | None) -> None:
+    """Index the entry's SimHash bands under its date, replacing those of its last revision."""
+    if previous:
+        db.execute(
+            f"DELETE FROM article_bands WHERE band IN ({','.join('?' * 8)}) AND article_id = ?",
+            [*bands(previous), entry.id],
+        )
+    db.conn.executemany(
+        "INSERT INTO article_bands (band, published, article_id, simhash) VALUES (?, ?, ?, ?)",
+        [(band, entry.published, entry.id, entry.simhash) for band in bands(entry.simhash)],
+    )
 
 
 # Articles and evidence -----------------------------------------------------------------------

@@ -1,0 +1,58 @@
+"""Storage at backfill scale: near-copy lookups bounded by date."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from db import open_db, store
+from parsers.feed import simhash
+from truce.records import Entry, Feed
+
+FEED = Feed("f", "f.xml", "Wire", "wire")
+TEXT = (
+    "Russian drones hit a substation in Kherson overnight, cutting power to thousands of homes, "
+    "the regional governor said on {}. Repair crews were working to restore supplies and there "
+    "was no immediate word on casualties, officials added in a statement."
+)
+
+
+def entry(n: int, published: str, text: str = "") -> Entry:
+    text = text or TEXT.format(f"day {n}")
+    return Entry(
+        id=f"e{n}",
+        feed_id=FEED.id,
+        url=f"https://wire.example/{n}",
+        title=f"Story {n}",
+        summary=text,
+        published=published,
+        dated=True,
+        content_hash=f"h{n}-{text}",
+        story_key=f"k{n}",
+        simhash=simhash(text),
+    )
+
+
+def test_near_copies_cluster_within_three_days_only(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "t.db")
+    store.save_feed(db, FEED)
+    wire = entry(1, "2025-03-20T08:00:00Z", TEXT.format("Thursday"))
+    store.save_entries(db, FEED, [wire], "2025-03-20T09:00:00Z", "r")
+    edited = entry(2, "2025-03-22T08:00:00Z", TEXT.format("Thursday") + " Updated.")
+    late = replace(edited, id="e3", url="https://wire.example/3", published="2025-03-26T08:00:00Z")
+    assert 0 < (edited.simhash ^ wire.simhash).bit_count() <= store.NEAR_DUPLICATE_BITS
+    assert store.cluster_of(db, edited) == "k1"
+    assert store.cluster_of(db, late) == late.story_key
+
+
+def test_a_changed_entry_moves_its_bands(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "t.db")
+    store.save_feed(db, FEED)
+    first = entry(1, "2025-03-20T08:00:00Z")
+    store.save_entries(db, FEED, [first], "2025-03-20T09:00:00Z", "r")
+    changed = entry(1, "2025-03-21T08:00:00Z", "A different story about a grid repair in Lviv.")
+    assert store.save_entries(db, FEED, [changed], "2025-03-21T09:00:00Z", "r") == (0, 1)
+    rows = db.execute("SELECT band, published, simhash FROM article_bands").fetchall()
+    assert sorted(rows) == sorted(
+        (band, changed.published, changed.simhash) for band in store.bands(changed.simhash)
+    )
