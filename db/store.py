@@ -6,8 +6,9 @@ import fcntl
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import fields
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -315,18 +316,29 @@ def _article(row: dict[str, Any]) -> Article:
     )
 
 
-def articles_to_assess(db: Database, story: str, engine: str) -> list[tuple[Article, int]]:
-    """Articles never assessed for this story, changed since, or assessed by another engine."""
+def articles_to_assess(
+    db: Database, story: str, engine: str, batch: int = 500
+) -> Iterator[tuple[Article, int]]:
+    """Articles never assessed for this story, changed since, or assessed by another engine, in
+    publication order. Read `batch` at a time, each batch after the last one's key, so a backfill
+    never holds every article and the caller may write between batches."""
     sql = (
         _ARTICLE_SQL
         + """
         LEFT JOIN assessments s ON s.article_id = a.id AND s.story = ?
-        WHERE s.article_id IS NULL OR s.revision < a.revision OR s.engine != ?
-        ORDER BY a.published, a.id
+        WHERE (s.article_id IS NULL OR s.revision < a.revision OR s.engine != ?)
+        AND (a.published, a.id) > (?, ?)
+        ORDER BY a.published, a.id LIMIT ?
     """
     )
-    with storage_errors():
-        return [(_article(row), row["revision"]) for row in db.query(sql, [story, engine])]
+    after = ("", "")
+    while True:
+        with storage_errors():
+            rows = list(db.query(sql, [story, engine, *after, batch]))
+        yield from ((_article(row), row["revision"]) for row in rows)
+        if len(rows) < batch:
+            return
+        after = (rows[-1]["published"], rows[-1]["id"])
 
 
 def save_claims(db: Database, story: Story) -> None:
@@ -351,64 +363,61 @@ def save_claims(db: Database, story: Story) -> None:
         )
 
 
-def save_assessment(
+Mention = tuple[str, int, int, str]  # (claim id, start, end, sentence)
+
+
+def save_assessments(
     db: Database,
     story: Story,
-    article: Article,
-    revision: int,
     engine: str,
-    evidence: list[Evidence],
-    mentions: list[tuple[str, int, int, str]],
+    assessed: Sequence[tuple[Article, int, Sequence[Evidence], Sequence[Mention]]],
     assessed_at: str,
 ) -> None:
-    """Replace one article's evidence and mentions for this story's claims, atomically."""
+    """Replace the evidence and mentions of a batch of articles (each with the revision it was
+    assessed at) for this story's claims, in one transaction."""
     claim_ids = [c.id for c in story.claims]
-    marks = ",".join("?" * len(claim_ids))
+    articles = json.dumps([article.id for article, *_ in assessed])
+    # `+claim_id`: keep SQLite on the article index; by claim it visits every evidence row of
+    # the story, once per batch
+    only = f"""article_id IN (SELECT value FROM json_each(?))
+               AND +claim_id IN ({",".join("?" * len(claim_ids))})"""
     with storage_errors(), db.atomic():
-        db.execute(
-            f"DELETE FROM evidence WHERE article_id = ? AND claim_id IN ({marks})",
-            [article.id, *claim_ids],
+        db.execute(f"DELETE FROM evidence WHERE {only}", [articles, *claim_ids])
+        db.execute(f"DELETE FROM mentions WHERE {only}", [articles, *claim_ids])
+        # plain executemany: sqlite-utils' insert_all, and asdict's deep copy of every record,
+        # cost more than SQLite's own work here
+        db.conn.executemany(
+            f"""INSERT INTO evidence ({", ".join(f'"{c}"' for c in _EVIDENCE_COLUMNS)})
+                VALUES ({", ".join("?" * len(_EVIDENCE_COLUMNS))})""",
+            (
+                [getattr(e, column) for column in _EVIDENCE_COLUMNS]
+                for _, _, evidence, _ in assessed
+                for e in evidence
+            ),
         )
-        db.execute(
-            f"DELETE FROM mentions WHERE article_id = ? AND claim_id IN ({marks})",
-            [article.id, *claim_ids],
+        db.conn.executemany(
+            """INSERT OR IGNORE INTO mentions (article_id, claim_id, start, "end", sentence)
+               VALUES (?, ?, ?, ?, ?)""",
+            (
+                (article.id, *mention)
+                for article, _, _, mentions in assessed
+                for mention in mentions
+            ),
         )
-        if evidence:
-            db.table("evidence").insert_all(
-                [
-                    {k: v for k, v in to_row(e).items() if k not in _ARTICLE_FIELDS}
-                    for e in evidence
-                ],
-                pk="id",
-            )
-        if mentions:
-            db.table("mentions").insert_all(
-                [
-                    {
-                        "article_id": article.id,
-                        "claim_id": claim_id,
-                        "start": start,
-                        "end": end,
-                        "sentence": sentence,
-                    }
-                    for claim_id, start, end, sentence in mentions
-                ],
-                pk=("article_id", "claim_id", "start"),
-                ignore=True,
-            )
-        db.table("assessments").upsert(
-            {
-                "article_id": article.id,
-                "story": story.id,
-                "revision": revision,
-                "engine": engine,
-                "assessed_at": assessed_at,
-            },
-            pk="article_id",
+        db.conn.executemany(
+            """INSERT INTO assessments (article_id, story, revision, engine, assessed_at)
+               VALUES (?, ?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE SET
+               story = excluded.story, revision = excluded.revision, engine = excluded.engine,
+               assessed_at = excluded.assessed_at""",
+            (
+                (article.id, story.id, revision, engine, assessed_at)
+                for article, revision, *_ in assessed
+            ),
         )
 
 
 _ARTICLE_FIELDS = ("outlet", "published", "seen", "cluster", "tier", "affiliation", "url")
+_EVIDENCE_COLUMNS = tuple(f.name for f in fields(Evidence) if f.name not in _ARTICLE_FIELDS)
 
 
 def load_evidence(db: Database, story: Story, known_by: str | None = None) -> list[Evidence]:
@@ -427,10 +436,15 @@ def load_evidence(db: Database, story: Story, known_by: str | None = None) -> li
     """
     params: list[Any] = [*claim_ids, *([known_by] if known_by else [])]
     with storage_errors():
-        # sorted here, not in SQL: an ORDER BY would make SQLite walk every article by date
-        # instead of using the `fetched` index for what was known
-        rows = sorted(db.conn.execute(sql, params), key=lambda row: (row[16], row[0]))
-        return [Evidence(*row[:4], bool(row[4]), *row[5:]) for row in rows]  # type: ignore[call-arg]
+        evidence = [
+            Evidence(*row[:4], bool(row[4]), *row[5:])  # type: ignore[call-arg]
+            for row in db.conn.execute(sql, params)
+        ]
+    # sorted here, not in SQL: an ORDER BY would make SQLite walk every article by date instead
+    # of using the `fetched` index for what was known. Records, not rows: holding both doubled
+    # the memory of a large backfill.
+    evidence.sort(key=lambda e: (e.seen, e.id))
+    return evidence
 
 
 def load_reviews(db: Database, known_by: str | None = None) -> list[Review]:

@@ -1,4 +1,4 @@
-"""Storage at backfill scale: near-copy lookups bounded by date."""
+"""Storage at backfill scale: reads in batches, near-copy lookups bounded by date."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from db import open_db, store
 from parsers.feed import simhash
-from truce.records import Entry, Feed
+from truce.records import Entry, Feed, Story
 
 FEED = Feed("f", "f.xml", "Wire", "wire")
 TEXT = (
@@ -31,6 +31,24 @@ def entry(n: int, published: str, text: str = "") -> Entry:
         story_key=f"k{n}",
         simhash=simhash(text),
     )
+
+
+def test_articles_to_assess_reads_each_once_in_batches_with_writes_between(
+    tmp_path: Path, story: Story
+) -> None:
+    db = open_db(tmp_path / "t.db")
+    store.save_feed(db, FEED)
+    store.save_claims(db, story)
+    same_time = "2025-03-20T08:00:00Z"  # ties on the date must not be skipped between batches
+    entries = [entry(n, same_time if n % 2 else f"2025-03-2{n}T08:00:00Z") for n in range(7)]
+    store.save_entries(db, FEED, entries, "2025-03-28T00:00:00Z", "r")
+    seen = []
+    for article, revision in store.articles_to_assess(db, story.id, "v1", batch=2):
+        seen.append(article.id)
+        store.save_assessments(db, story, "v1", [(article, revision, [], [])], "now")
+    expected = sorted(entries, key=lambda e: (e.published, e.id))
+    assert seen == [e.id for e in expected]
+    assert list(store.articles_to_assess(db, story.id, "v1", batch=2)) == []
 
 
 def test_near_copies_cluster_within_three_days_only(tmp_path: Path) -> None:
