@@ -445,10 +445,10 @@ def load_evidence(db: Database, story: Story, known_by: str | None = None) -> li
             Evidence(*row[:4], bool(row[4]), *row[5:])  # type: ignore[call-arg]
             for row in db.conn.execute(sql, params)
         ]
-    # sorted here, not in SQL: an ORDER BY would make SQLite walk every article by date instead
-    # of using the `fetched` index for what was known. Records, not rows: holding both doubled
-    # the memory of a large backfill.
-    evidence.sort(key=lambda e: (e.seen, e.id))
+    # sorted by publication here, not in SQL: an ORDER BY would make SQLite walk every article
+    # by date instead of using the `fetched` index for what was known. Records, not rows:
+    # holding both doubled the memory of a large backfill.
+    evidence.sort(key=lambda e: (e.published, e.id))
     return evidence
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from db import open_db, store
 from parsers.feed import simhash
-from truce.records import Entry, Feed, Story
+from truce.records import Entry, Evidence, Feed, Story
 
 FEED = Feed("f", "f.xml", "Wire", "wire")
 TEXT = (
@@ -74,3 +74,45 @@ def test_a_changed_entry_moves_its_bands(tmp_path: Path) -> None:
     assert sorted(rows) == sorted(
         (band, changed.published, changed.simhash) for band in store.bands(changed.simhash)
     )
+
+
+def test_evidence_loads_in_publication_order(tmp_path: Path, story: Story) -> None:
+    """Not in the order the articles were stored: a late-found old article comes first."""
+    db = open_db(tmp_path / "t.db")
+    store.save_feed(db, FEED)
+    store.save_claims(db, story)
+    store.save_entries(db, FEED, [entry(1, "2025-03-22T08:00:00Z")], "2025-03-22T09:00:00Z", "r")
+    store.save_entries(db, FEED, [entry(2, "2025-03-19T08:00:00Z")], "2025-03-23T09:00:00Z", "r")
+    claim = story.claims[0].id
+    assessed = [
+        (
+            article,
+            revision,
+            [
+                Evidence(
+                    f"x{article.id}",
+                    article.id,
+                    claim,
+                    "breach",
+                    True,
+                    "q",
+                    0,
+                    1,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    0.5,
+                    "rule",
+                )
+            ],
+            [],
+        )
+        for article, revision in store.articles_to_assess(db, story.id, "v1")
+    ]
+    store.save_assessments(db, story, "v1", assessed, "2025-03-24T00:00:00Z")
+    assert [e.article_id for e in store.load_evidence(db, story)] == ["e2", "e1"]
+    assert [
+        e.article_id for e in store.load_evidence(db, story, known_by="2025-03-22T10:00:00Z")
+    ] == ["e1"]
