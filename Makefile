@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/extract_bench.py
 	$(BIN)/python bench/noop_cycle.py
 	$(BIN)/python bench/query_bench.py
+	$(BIN)/python bench/throughput.py
 
 clean:
 	rm -rf $(VENV) .prefect demo.db demo.db-* reports/out .pytest_cache .mypy_cache .ruff_cache

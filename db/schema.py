@@ -185,6 +185,26 @@ def m007_covering_indexes(db: Database) -> None:
     )
 
 
+@migrations()
+def m008_bands_by_date(db: Database) -> None:
+    # a near-copy lookup wants one band within a few days: with the publication date in the
+    # key that is an index range, and the SimHash beside it settles the distance without a
+    # visit to `articles`. Keyed by band alone, every article that ever shared a band was
+    # fetched, so each new article cost more than the last.
+    db.execute(
+        """CREATE TABLE article_bands_by_date (band INTEGER NOT NULL, published TEXT NOT NULL,
+           article_id TEXT NOT NULL REFERENCES articles(id), simhash INTEGER NOT NULL,
+           PRIMARY KEY (band, published, article_id)) WITHOUT ROWID"""
+    )
+    db.execute(
+        """INSERT INTO article_bands_by_date SELECT b.band, a.published, b.article_id, a.simhash
+           FROM article_bands b JOIN articles a ON a.id = b.article_id
+           WHERE a.simhash IS NOT NULL"""
+    )
+    db.execute("DROP TABLE article_bands")
+    db.execute("ALTER TABLE article_bands_by_date RENAME TO article_bands")
+
+
 def ensure_views(db: Database) -> None:
     """Views hold no data: after the tables have migrated, (re)create any that changed."""
     for name, sql in VIEWS.items():

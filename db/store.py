@@ -6,8 +6,9 @@ import fcntl
 import json
 import os
 import sqlite3
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import fields
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,11 @@ def open_db(path: str | Path) -> Database:
         db = Database(conn)
         try:
             db.execute("PRAGMA busy_timeout = 30000")
+            # 32 MiB instead of SQLite's 2 MB: ingest and assessment insert under hashed keys
+            # (article ids, SimHash bands) all over the indexes, and on a large database most
+            # of those pages were read back from the OS per row (a 100k backfill spent ~15%
+            # more CPU). Pages are cached only when read, so small commands pay nothing.
+            db.execute("PRAGMA cache_size = -32768")
             db.enable_wal()
             db.execute("PRAGMA foreign_keys = ON")
             # reads map the file instead of copying pages: large scans (status --as-of) gain
@@ -117,6 +123,14 @@ def schema_lock(path: Path) -> Iterator[None]:
 
 def _json(values: Iterable[str]) -> str:
     return json.dumps(list(values))
+
+
+def _insert(db: Database, table: str, row: dict[str, Any]) -> None:
+    """One plain INSERT: sqlite-utils' insert checks the schema on every call."""
+    columns = ", ".join(f'"{column}"' for column in row)
+    db.execute(
+        f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(row))})", list(row.values())
+    )
 
 
 # Feeds and fetches ---------------------------------------------------------------------------
@@ -195,7 +209,10 @@ def save_entries(
         for entry in entries:
             count += 1
             existing = list(
-                db.query("SELECT content_hash, revision FROM articles WHERE id = ?", [entry.id])
+                db.query(
+                    "SELECT content_hash, revision, simhash FROM articles WHERE id = ?",
+                    [entry.id],
+                )
             )
             if existing and existing[0]["content_hash"] == entry.content_hash:
                 continue  # seen before, unchanged
@@ -214,16 +231,14 @@ def save_entries(
                 "simhash": entry.simhash or None,
             }
             if not existing:
-                db.table("articles").insert(
-                    {**row, "fetched": fetched_at, "revision": 1, "text": ""}
-                )
+                _insert(db, "articles", {**row, "fetched": fetched_at, "revision": 1, "text": ""})
                 new += 1
             else:
                 db.table("articles").update(
                     entry.id, {**row, "revision": existing[0]["revision"] + 1}
                 )
                 updated += 1
-            _save_bands(db, entry)
+            _save_bands(db, entry, existing[0]["simhash"] if existing else None)
         db.execute(
             """UPDATE feeds SET last_fetched = ?, last_success = ?, last_error = NULL,
                consecutive_failures = 0, next_fetch = NULL, etag = coalesce(?, etag),
@@ -288,22 +303,38 @@ def cluster_of(db: Database, entry: Entry) -> str:
         low = (day - timedelta(days=NEAR_DUPLICATE_DAYS)).strftime("%Y-%m-%dT%H:%M:%SZ")
         high = (day + timedelta(days=NEAR_DUPLICATE_DAYS)).strftime("%Y-%m-%dT%H:%M:%SZ")
         wanted = bands(entry.simhash)
-        for row in db.query(
-            f"""SELECT a.cluster, a.simhash FROM articles a WHERE a.id IN (
-                    SELECT article_id FROM article_bands WHERE band IN ({_marks(wanted)}))
-                AND a.id != ? AND a.published BETWEEN ? AND ? ORDER BY a.fetched, a.id""",
-            [*wanted, entry.id, low, high],
-        ):
-            distance = ((row["simhash"] ^ entry.simhash) & (1 << 64) - 1).bit_count()
-            if distance <= NEAR_DUPLICATE_BITS:
-                return str(row["cluster"])
+        near = [
+            article_id
+            for article_id, simhash in db.execute(
+                f"""SELECT article_id, simhash FROM article_bands
+                    WHERE band IN ({_marks(wanted)}) AND published BETWEEN ? AND ?
+                    AND article_id != ?""",
+                [*wanted, low, high, entry.id],
+            )
+            if ((simhash ^ entry.simhash) & (1 << 64) - 1).bit_count() <= NEAR_DUPLICATE_BITS
+        ]
+        if near:  # the story's first copy, in the order they were stored
+            first = db.execute(
+                """SELECT cluster FROM articles WHERE id IN (SELECT value FROM json_each(?))
+                   ORDER BY fetched, id LIMIT 1""",
+                [json.dumps(near)],
+            ).fetchone()
+            if first:
+                return str(first[0])
     return entry.story_key
 
 
-def _save_bands(db: Database, entry: Entry) -> None:
-    db.execute("DELETE FROM article_bands WHERE article_id = ?", [entry.id])
-    for band in bands(entry.simhash):
-        db.execute("INSERT INTO article_bands (band, article_id) VALUES (?, ?)", [band, entry.id])
+def _save_bands(db: Database, entry: Entry, previous: int | None) -> None:
+    """Index the entry's SimHash bands under its date, replacing those of its last revision."""
+    if previous:
+        db.execute(
+            f"DELETE FROM article_bands WHERE band IN ({','.join('?' * 8)}) AND article_id = ?",
+            [*bands(previous), entry.id],
+        )
+    db.conn.executemany(
+        "INSERT INTO article_bands (band, published, article_id, simhash) VALUES (?, ?, ?, ?)",
+        [(band, entry.published, entry.id, entry.simhash) for band in bands(entry.simhash)],
+    )
 
 
 # Articles and evidence -----------------------------------------------------------------------
@@ -331,18 +362,29 @@ def _article(row: dict[str, Any]) -> Article:
     )
 
 
-def articles_to_assess(db: Database, story: str, engine: str) -> list[tuple[Article, int]]:
-    """Articles never assessed for this story, changed since, or assessed by another engine."""
+def articles_to_assess(
+    db: Database, story: str, engine: str, batch: int = 500
+) -> Iterator[tuple[Article, int]]:
+    """Articles never assessed for this story, changed since, or assessed by another engine, in
+    publication order. Read `batch` at a time, each batch after the last one's key, so a backfill
+    never holds every article and the caller may write between batches."""
     sql = (
         _ARTICLE_SQL
         + """
         LEFT JOIN assessments s ON s.article_id = a.id AND s.story = ?
-        WHERE s.article_id IS NULL OR s.revision < a.revision OR s.engine != ?
-        ORDER BY a.published, a.id
+        WHERE (s.article_id IS NULL OR s.revision < a.revision OR s.engine != ?)
+        AND (a.published, a.id) > (?, ?)
+        ORDER BY a.published, a.id LIMIT ?
     """
     )
-    with storage_errors(db):
-        return [(_article(row), row["revision"]) for row in db.query(sql, [story, engine])]
+    after = ("", "")
+    while True:
+        with storage_errors(db):
+            rows = list(db.query(sql, [story, engine, *after, batch]))
+        yield from ((_article(row), row["revision"]) for row in rows)
+        if len(rows) < batch:
+            return
+        after = (rows[-1]["published"], rows[-1]["id"])
 
 
 def save_claims(db: Database, story: Story) -> None:
@@ -367,64 +409,61 @@ def save_claims(db: Database, story: Story) -> None:
         )
 
 
-def save_assessment(
+Mention = tuple[str, int, int, str]  # (claim id, start, end, sentence)
+
+
+def save_assessments(
     db: Database,
     story: Story,
-    article: Article,
-    revision: int,
     engine: str,
-    evidence: list[Evidence],
-    mentions: list[tuple[str, int, int, str]],
+    assessed: Sequence[tuple[Article, int, Sequence[Evidence], Sequence[Mention]]],
     assessed_at: str,
 ) -> None:
-    """Replace one article's evidence and mentions for this story's claims, atomically."""
+    """Replace the evidence and mentions of a batch of articles (each with the revision it was
+    assessed at) for this story's claims, in one transaction."""
     claim_ids = [c.id for c in story.claims]
-    marks = _marks(claim_ids)
+    articles = json.dumps([article.id for article, *_ in assessed])
+    # `+claim_id`: keep SQLite on the article index; by claim it visits every evidence row of
+    # the story, once per batch
+    only = f"""article_id IN (SELECT value FROM json_each(?))
+               AND +claim_id IN ({_marks(claim_ids)})"""
     with storage_errors(db), db.atomic():
-        db.execute(
-            f"DELETE FROM evidence WHERE article_id = ? AND claim_id IN ({marks})",
-            [article.id, *claim_ids],
+        db.execute(f"DELETE FROM evidence WHERE {only}", [articles, *claim_ids])
+        db.execute(f"DELETE FROM mentions WHERE {only}", [articles, *claim_ids])
+        # plain executemany: sqlite-utils' insert_all, and asdict's deep copy of every record,
+        # cost more than SQLite's own work here
+        db.conn.executemany(
+            f"""INSERT INTO evidence ({", ".join(f'"{c}"' for c in _EVIDENCE_COLUMNS)})
+                VALUES ({", ".join("?" * len(_EVIDENCE_COLUMNS))})""",
+            (
+                [getattr(e, column) for column in _EVIDENCE_COLUMNS]
+                for _, _, evidence, _ in assessed
+                for e in evidence
+            ),
         )
-        db.execute(
-            f"DELETE FROM mentions WHERE article_id = ? AND claim_id IN ({marks})",
-            [article.id, *claim_ids],
+        db.conn.executemany(
+            """INSERT OR IGNORE INTO mentions (article_id, claim_id, start, "end", sentence)
+               VALUES (?, ?, ?, ?, ?)""",
+            (
+                (article.id, *mention)
+                for article, _, _, mentions in assessed
+                for mention in mentions
+            ),
         )
-        if evidence:
-            db.table("evidence").insert_all(
-                [
-                    {k: v for k, v in to_row(e).items() if k not in _ARTICLE_FIELDS}
-                    for e in evidence
-                ],
-                pk="id",
-            )
-        if mentions:
-            db.table("mentions").insert_all(
-                [
-                    {
-                        "article_id": article.id,
-                        "claim_id": claim_id,
-                        "start": start,
-                        "end": end,
-                        "sentence": sentence,
-                    }
-                    for claim_id, start, end, sentence in mentions
-                ],
-                pk=("article_id", "claim_id", "start"),
-                ignore=True,
-            )
-        db.table("assessments").upsert(
-            {
-                "article_id": article.id,
-                "story": story.id,
-                "revision": revision,
-                "engine": engine,
-                "assessed_at": assessed_at,
-            },
-            pk="article_id",
+        db.conn.executemany(
+            """INSERT INTO assessments (article_id, story, revision, engine, assessed_at)
+               VALUES (?, ?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE SET
+               story = excluded.story, revision = excluded.revision, engine = excluded.engine,
+               assessed_at = excluded.assessed_at""",
+            (
+                (article.id, story.id, revision, engine, assessed_at)
+                for article, revision, *_ in assessed
+            ),
         )
 
 
 _ARTICLE_FIELDS = ("outlet", "published", "seen", "cluster", "tier", "affiliation", "url")
+_EVIDENCE_COLUMNS = tuple(f.name for f in fields(Evidence) if f.name not in _ARTICLE_FIELDS)
 
 
 def load_evidence(
@@ -452,10 +491,15 @@ def load_evidence(
     only = list(only)
     params: list[Any] = [*claim_ids, *([known_by] if known_by else []), *only, *only]
     with storage_errors(db):
-        # sorted here, not in SQL: an ORDER BY would make SQLite walk every article by date
-        # instead of using the `fetched` index for what was known
-        rows = sorted(db.conn.execute(sql, params), key=lambda row: (row[16], row[0]))
-        return [Evidence(*row[:4], bool(row[4]), *row[5:]) for row in rows]  # type: ignore[call-arg]
+        evidence = [
+            Evidence(*row[:4], bool(row[4]), *row[5:])  # type: ignore[call-arg]
+            for row in db.conn.execute(sql, params)
+        ]
+    # sorted by publication here, not in SQL: an ORDER BY would make SQLite walk every article
+    # by date instead of using the `fetched` index for what was known. Records, not rows:
+    # holding both doubled the memory of a large backfill.
+    evidence.sort(key=lambda e: (e.published, e.id))
+    return evidence
 
 
 def load_tallies(db: Database, story: Story, known_by: str) -> dict[tuple[str, Stance], Tally]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import itertools
 import os
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -28,6 +29,9 @@ from truce.errors import ConfigError, FeedError, StorageError
 from truce.records import ClaimStatus, Feed, Incident, Story
 
 DIGEST_HOUR = 7
+# articles assessed per transaction: one commit per article made the writes cost more than
+# the engine; a killed run loses at most one batch, which the next run assesses again
+ASSESS_BATCH = 200
 FETCH_TIMEOUT = TIMEOUT  # tests shorten it
 BACKOFF_BASE = timedelta(minutes=15)
 BACKOFF_MAX = timedelta(
@@ -193,23 +197,18 @@ def ingest_feed(db: Database, feed: Feed, now: datetime, run_id: str) -> FeedOut
 
 
 def assess_new(db: Database, story: Story, engine: Engine, now: datetime) -> int:
-    """Run the claim engine over every article not yet assessed at its current revision.
-    Returns the number of evidence rows written."""
+    """Run the claim engine over every article not yet assessed at its current revision,
+    ASSESS_BATCH articles per transaction. Returns the number of evidence rows written."""
     store.save_claims(db, story)
     written = 0
-    for article, revision in store.articles_to_assess(db, story.id, engine.version):
-        assessment = engine.assess(article)
-        store.save_assessment(
-            db,
-            story,
-            article,
-            revision,
-            engine.version,
-            list(assessment.evidence),
-            list(assessment.mentions),
-            iso(now),
-        )
-        written += len(assessment.evidence)
+    pending = store.articles_to_assess(db, story.id, engine.version)
+    while batch := list(itertools.islice(pending, ASSESS_BATCH)):
+        assessed = []
+        for article, revision in batch:
+            assessment = engine.assess(article)
+            assessed.append((article, revision, assessment.evidence, assessment.mentions))
+            written += len(assessment.evidence)
+        store.save_assessments(db, story, engine.version, assessed, iso(now))
     return written
 
 

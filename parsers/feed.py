@@ -57,13 +57,20 @@ def simhash(text: str) -> int:
     words = _WORDS.findall(text.lower())
     if len(words) < 8:
         return 0
-    counts = [0] * 64
-    for i in range(len(words) - 2):
-        shingle = " ".join(words[i : i + 3]).encode("utf-8", "surrogatepass")
-        value = int.from_bytes(hashlib.blake2b(shingle, digest_size=8).digest(), "big")
-        for bit in range(64):
-            counts[bit] += 1 if value >> bit & 1 else -1
-    result = sum(1 << bit for bit in range(64) if counts[bit] > 0)
+    # all the shingles' hashes as one string of "0"/"1", 64 characters each, so that
+    # bits[i::64] is one bit of every shingle and str.count tallies it (a loop over bits per
+    # shingle in Python cost more than feedparser's whole parse)
+    shingles = len(words) - 2
+    digests = b"".join(
+        hashlib.blake2b(
+            " ".join(words[i : i + 3]).encode("utf-8", "surrogatepass"), digest_size=8
+        ).digest()
+        for i in range(shingles)
+    )
+    bits = format(int.from_bytes(digests, "big"), f"0{64 * shingles}b")
+    result = 0
+    for i in range(64):  # most significant first; a bit is set when most shingles have it
+        result = result << 1 | (2 * bits[i::64].count("1") > shingles)
     return result - (1 << 64) if result >= 1 << 63 else result
 
 

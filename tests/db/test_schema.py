@@ -43,6 +43,28 @@ def test_older_database_migrates_forward_and_keeps_rows(tmp_path: Path) -> None:
     assert "region" in db["incident_sources"].columns_dict
 
 
+def test_near_copy_bands_migrate_under_their_dates(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    old = Database(path)
+    migrations.apply(old, stop_before="m007_bands_by_date")  # bands keyed by band alone
+    old["feeds"].insert({"id": "f", "url": "u", "outlet": "o", "tier": "wire"})
+    article = {"feed_id": "f", "outlet": "o", "title": "t", "summary": "s", "dated": 1}
+    stamps = {"fetched": "x", "updated": "x", "content_hash": "h", "cluster": "c"}
+    old["articles"].insert_all(
+        [
+            {"id": "a", "published": "2025-03-20T08:00:00Z", "simhash": -5, **article, **stamps},
+            {"id": "b", "published": "2025-03-21T08:00:00Z", "simhash": None, **article, **stamps},
+        ]
+    )
+    old["article_bands"].insert_all(
+        [{"band": 1, "article_id": "a"}, {"band": 258, "article_id": "a"}]
+    )
+    old.close()
+    db = open_db(path)
+    rows = db.execute("SELECT band, published, article_id, simhash FROM article_bands").fetchall()
+    assert rows == [(1, "2025-03-20T08:00:00Z", "a", -5), (258, "2025-03-20T08:00:00Z", "a", -5)]
+
+
 def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
     open_db(tmp_path / "t.db").close()
     db = open_db(tmp_path / "t.db")

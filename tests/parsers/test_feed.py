@@ -1,12 +1,16 @@
 """Each tricky feed shape is a data file in tests/data/feeds with its expectation beside it."""
 
+import hashlib
 import json
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from parsers import parse_feed
+from parsers.feed import _WORDS, simhash
 from parsers.fetch import fetch_feed
 from truce.errors import FeedError
 from truce.records import Feed
@@ -81,3 +85,27 @@ def test_real_outlet_feeds_parse_to_clean_entries(name: str) -> None:
         assert entry.title or entry.summary
         assert "<" not in entry.title or ">" not in entry.title  # no markup left
         assert entry.published.endswith("Z")
+
+
+def reference_simhash(text: str) -> int:
+    """SimHash as defined: per bit, +1 for each shingle that has it, -1 for each that has not."""
+    words = _WORDS.findall(text.lower())
+    if len(words) < 8:
+        return 0
+    counts = [0] * 64
+    for i in range(len(words) - 2):
+        shingle = " ".join(words[i : i + 3]).encode("utf-8", "surrogatepass")
+        value = int.from_bytes(hashlib.blake2b(shingle, digest_size=8).digest(), "big")
+        for bit in range(64):
+            counts[bit] += 1 if value >> bit & 1 else -1
+    result = sum(1 << bit for bit in range(64) if counts[bit] > 0)
+    return result - (1 << 64) if result >= 1 << 63 else result
+
+
+WORDS = st.sampled_from(["strike", "on", "the", "Kherson", "substation", "said", "30", "день"])
+
+
+@given(st.lists(WORDS, max_size=80).map(" ".join) | st.text(max_size=400))
+def test_simhash_matches_its_definition(text: str) -> None:
+    """Stored SimHashes must not change when the computation gets faster."""
+    assert simhash(text) == reference_simhash(text)
