@@ -46,7 +46,7 @@ def test_older_database_migrates_forward_and_keeps_rows(tmp_path: Path) -> None:
 def test_near_copy_bands_migrate_under_their_dates(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     old = Database(path)
-    migrations.apply(old, stop_before="m007_bands_by_date")  # bands keyed by band alone
+    migrations.apply(old, stop_before="m008_bands_by_date")  # bands keyed by band alone
     old["feeds"].insert({"id": "f", "url": "u", "outlet": "o", "tier": "wire"})
     article = {"feed_id": "f", "outlet": "o", "title": "t", "summary": "s", "dated": 1}
     stamps = {"fetched": "x", "updated": "x", "content_hash": "h", "cluster": "c"}

@@ -8,7 +8,7 @@ the digest of the day before AS_OF (story time) to `<db stem>-reports/`. At a cr
 process prints `crash point: NAME` and waits to be killed. The points are the places where a
 crash could leave half a unit of work behind:
 
-    assess:inside-article   the evidence of the fifth article that has any written, not committed
+    assess:inside-batch     the first batch of assessments with evidence written, not committed
     assess:before-status    every article assessed and the incidents replaced; statuses not yet
     digest:before-markdown  the Markdown written to its temporary file, not yet renamed
     digest:between-files    the Markdown in place, the HTML in its temporary file
@@ -32,7 +32,7 @@ from flows import steps
 
 STORY = "energy-truce-2025"
 POINTS = (
-    "assess:inside-article",
+    "assess:inside-batch",
     "assess:before-status",
     "digest:before-markdown",
     "digest:between-files",
@@ -48,20 +48,18 @@ def stop_here(point: str) -> NoReturn:
 
 def arm(point: str, db: Database) -> None:
     """Replace the function the crash point sits in with one that stops there."""
-    if point == "assess:inside-article":
-        save_assessment, with_evidence = store.save_assessment, [0]
+    if point == "assess:inside-batch":
+        save_assessments = store.save_assessments
 
-        def inside_article(*args: Any, **kwargs: Any) -> None:
-            evidence = args[5]
-            with_evidence[0] += bool(evidence)
-            if with_evidence[0] < 5 or not evidence:
-                save_assessment(*args, **kwargs)
+        def inside_batch(*args: Any, **kwargs: Any) -> None:
+            if not any(evidence for _article, _revision, evidence, _mentions in args[3]):
+                save_assessments(*args, **kwargs)
                 return
-            with db.atomic():  # the article's own transaction becomes a savepoint inside this
-                save_assessment(*args, **kwargs)
+            with db.atomic():  # the batch's own transaction becomes a savepoint inside this
+                save_assessments(*args, **kwargs)
                 stop_here(point)
 
-        store.save_assessment = inside_article
+        store.save_assessments = inside_batch
     elif point == "assess:before-status":
         store.save_statuses = lambda *args, **kwargs: stop_here(point)
     elif point in ("digest:before-markdown", "digest:between-files"):

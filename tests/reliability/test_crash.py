@@ -140,7 +140,7 @@ def digest_files(db: Path) -> dict[str, bytes]:
 @pytest.mark.parametrize(
     "point",
     [
-        "assess:inside-article",
+        "assess:inside-batch",
         "assess:before-status",
         "digest:before-markdown",
         "digest:between-files",
@@ -161,11 +161,10 @@ def test_sigkill_at_a_crash_point_then_rerun_equals_an_uninterrupted_run(
     process = run_step(step, db, point)
     try:
         assert wait_for_line(process) == f"crash point: {point}"
-        if point == "assess:inside-article":
-            # others see the four articles with evidence before it, not the one in the making
+        if point == "assess:inside-batch":
+            # others see none of the batch in the making
             with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as reader:
-                sql = "SELECT COUNT(DISTINCT article_id) FROM evidence"
-                assert reader.execute(sql).fetchone()[0] == 4
+                assert reader.execute("SELECT COUNT(*) FROM evidence").fetchone()[0] == 0
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait()
@@ -176,8 +175,8 @@ def test_sigkill_at_a_crash_point_then_rerun_equals_an_uninterrupted_run(
         with_evidence = {row[1] for row in after_crash["evidence"]}
         assert with_evidence <= assessed_ids  # an article's evidence comes with its assessment
         assert after_crash["claim_status"] == before["claim_status"] == []
-        if point == "assess:inside-article":
-            assert len(with_evidence) == 4 and len(assessed_ids) < len(before["articles"])
+        if point == "assess:inside-batch":
+            assert not with_evidence and len(assessed_ids) < len(before["articles"])
         else:
             assert len(assessed_ids) == len(before["articles"]) and after_crash["incidents"]
     else:
