@@ -169,8 +169,9 @@ def test_truce_serve_runs_a_schedule_and_stops_on_sigint(tmp_path: Path) -> None
         assert ran, "no scheduled run finished"
         process.send_signal(signal.SIGINT)
         started = time.monotonic()
-        process.wait(timeout=10)
-        assert time.monotonic() - started < 10
+        # the local server's own shutdown takes seconds, more on a loaded 2-core machine
+        process.wait(timeout=30)
+        assert time.monotonic() - started < 30
         out = process.stdout.read().decode() if process.stdout else ""
         assert "Stopped." in out and "Traceback" not in out
     finally:
