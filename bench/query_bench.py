@@ -77,15 +77,26 @@ def build(path: Path) -> None:
         pk="id",
     )
     claims = [c.id for c in story.claims]
+    # the engine's rule names, as varied as real evidence has them
+    rules = {
+        "breach": [
+            "breach.explicit-attacker",
+            "breach.inferred-attacker",
+            "breach.violation-claim",
+        ],
+        "confirms": ["commitment.confirm-cue", "fighting.attack", "window.duration", "scope.broad"],
+        "contradicts": ["commitment.contradict-cue", "window.other-start", "scope.energy-only"],
+    }
     evidence = []
     for n in range(EVIDENCE):
         article = articles[rng.randrange(ARTICLES)]
+        stance = rng.choice(["confirms", "contradicts", "breach"])
         evidence.append(
             {
                 "id": f"e{n}",
                 "article_id": article["id"],
                 "claim_id": claims[n % len(claims)],
-                "stance": rng.choice(["confirms", "contradicts", "breach"]),
+                "stance": stance,
                 "alleged": n % 2,
                 "quote": article["title"],
                 "start": 0,
@@ -96,7 +107,7 @@ def build(path: Path) -> None:
                 "place": "Kherson",
                 "region": "Kherson",
                 "confidence": 0.8,
-                "rule": "bench",
+                "rule": rng.choice(rules[stance]),
             }
         )
     db.table("evidence").insert_all(evidence, batch_size=2000)

@@ -205,6 +205,14 @@ def m008_bands_by_date(db: Database) -> None:
     db.execute("ALTER TABLE article_bands_by_date RENAME TO article_bands")
 
 
+@migrations()
+def m009_selective_evidence_indexes(db: Database) -> None:
+    # status loads only the breaches dated in the window and the rows that move the window:
+    # found by index, not by walking every article known by then
+    db.execute("CREATE INDEX evidence_stance_day ON evidence(stance, event_date)")
+    db.execute("CREATE INDEX evidence_rule ON evidence(rule)")
+
+
 def ensure_views(db: Database) -> None:
     """Views hold no data: after the tables have migrated, (re)create any that changed."""
     for name, sql in VIEWS.items():

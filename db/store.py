@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -470,26 +470,37 @@ def load_evidence(
     db: Database,
     story: Story,
     known_by: str | None = None,
-    only: Collection[str] = (),
+    stances: Collection[str] = (),
+    rules: Collection[str] = (),
+    event_days: tuple[date, date] | None = None,
 ) -> list[Evidence]:
     """Evidence for the story's claims with article context, optionally only what was known
-    (article first seen) by `known_by`: then the articles seen by then drive the query.
-    `only`: just the rows whose stance or rule is one of these."""
+    (article first seen) by `known_by`, only of these `stances` or `rules`, only of events
+    dated in `event_days` [start, end). Unfiltered, the articles seen by then drive the query;
+    filtered, the evidence indexes do."""
     claim_ids = [c.id for c in story.claims]
+    stances, rules = list(stances), list(rules)
+    selective = bool(stances or rules)
     # `+e.claim_id`: a filter, not an index key (probing every article once per claim is slower)
     # columns in Evidence's field order: rows become records without building dicts
     sql = f"""
         SELECT e.id, e.article_id, e.claim_id, e.stance, e.alleged, e.quote, e.start, e."end",
                e.event_date, e.actor, e.target, e.place, e.region, e.confidence, e.rule,
                a.outlet, a.published, a.fetched, a.cluster, f.tier, f.affiliation, a.url
-        FROM {"articles a CROSS JOIN evidence e" if known_by else "evidence e JOIN articles a"}
+        FROM {
+        "evidence e JOIN articles a"
+        if selective or not known_by
+        else "articles a CROSS JOIN evidence e"
+    }
              ON a.id = e.article_id JOIN feeds f ON f.id = a.feed_id
         WHERE +e.claim_id IN ({_marks(claim_ids)})
         {"AND a.fetched <= ?" if known_by else ""}
-        {f"AND (e.stance IN ({_marks(only)}) OR e.rule IN ({_marks(only)}))" if only else ""}
+        {f"AND e.stance IN ({_marks(stances)})" if stances else ""}
+        {f"AND e.rule IN ({_marks(rules)})" if rules else ""}
+        {"AND e.event_date >= ? AND e.event_date < ?" if event_days else ""}
     """
-    only = list(only)
-    params: list[Any] = [*claim_ids, *([known_by] if known_by else []), *only, *only]
+    params: list[Any] = [*claim_ids, *([known_by] if known_by else []), *stances, *rules]
+    params += [day.isoformat() for day in event_days or ()]
     with storage_errors(db):
         evidence = [
             Evidence(*row[:4], bool(row[4]), *row[5:])  # type: ignore[call-arg]

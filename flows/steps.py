@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 
 from claims.engine import Engine
-from claims.status import WINDOW_MOVES, claim_statuses
+from claims.status import WINDOW_MOVES, claim_statuses, counted, effective_window
 from db import store
 from parsers import fetch_feed, parse_feed
 from parsers.feed import ParsedFeed
@@ -216,12 +216,19 @@ def statuses_at(
     db: Database, story: Story, when: datetime
 ) -> tuple[list[ClaimStatus], list[Incident]]:
     """Every claim's status and the incidents from what was known at `when`: the evidence
-    summed up in SQL, and only the rows that make incidents or move the window loaded."""
+    summed up in SQL, and only the rows that can make an incident (breaches dated inside the
+    window, as moved by then) or move the window loaded."""
     stamp = iso(when)
+    reviews = store.load_reviews(db, known_by=stamp)
+    moves = store.load_evidence(db, story, known_by=stamp, rules=WINDOW_MOVES)
+    window, _moved_by = effective_window(story, counted(moves, reviews, when))
+    breaches = store.load_evidence(
+        db, story, known_by=stamp, stances=["breach"], event_days=(window.start, window.end)
+    )
     return claim_statuses(
         story,
-        store.load_evidence(db, story, known_by=stamp, only={"breach", *WINDOW_MOVES}),
-        store.load_reviews(db, known_by=stamp),
+        [*moves, *breaches],
+        reviews,
         when,
         tallies=store.load_tallies(db, story, known_by=stamp),
     )
