@@ -168,7 +168,6 @@ def test_truce_serve_runs_a_schedule_and_stops_on_sigint(tmp_path: Path) -> None
             )
         assert ran, "no scheduled run finished"
         process.send_signal(signal.SIGINT)
-        started = time.monotonic()
         # the local server's own shutdown takes seconds, more on a loaded 2-core machine
         try:
             process.wait(timeout=30)
