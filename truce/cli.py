@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -175,6 +176,18 @@ def run(
     typer.echo(summary.line(), err=bool(summary.skipped_because))
 
 
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM (a service manager's stop) both end `serve` cleanly. A process
+    started in the background by a shell, or by a parent that ignores SIGINT, inherits the
+    ignoring: Python then installs no handler, and Ctrl-C would do nothing."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
 @app.command()
 def serve(
     prefect_file: Annotated[
@@ -191,6 +204,7 @@ def serve(
 
     path = _db_path(db)
     _prepare_prefect(path)
+    _stop_on_signals()
     deployments_file = prefect_file or PROJECT_ROOT / "prefect.yaml"
     specs = load_deployments(deployments_file)
     overrides = {"db_path": str(path.resolve())} if db else {}

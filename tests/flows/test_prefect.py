@@ -155,6 +155,8 @@ def test_truce_serve_runs_a_schedule_and_stops_on_sigint(tmp_path: Path) -> None
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         cwd=tmp_path,
+        # started the way a shell starts a background job: with SIGINT ignored
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
     try:
         deadline = time.monotonic() + 150
