@@ -95,8 +95,6 @@ def open_db(path: str | Path) -> Database:
             db.execute("PRAGMA cache_size = -32768")
             db.enable_wal()
             db.execute("PRAGMA foreign_keys = ON")
-            # reads map the file instead of copying pages: large scans (status --as-of) gain
-            db.execute(f"PRAGMA mmap_size = {256 * 2**20}")
             if migrations.pending(db):
                 # two processes opening a new database at once must not both migrate it
                 with schema_lock(path):
