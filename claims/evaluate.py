@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from claims.engine import Engine
-from truce.records import STANCES, Article
+from truce.records import STANCES, Article, Evidence
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,17 @@ def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
+def _error(
+    item: LabelledItem,
+    claim_id: str,
+    evidence: Evidence | None,
+    expected: str | None,
+    predicted: str | None,
+) -> Error:
+    quote = evidence.quote if evidence else ""
+    return Error(item.article.id, claim_id, expected, predicted, quote, item.article.title)
+
+
 def _breach(alleged: bool) -> str:
     return "breach (alleged)" if alleged else "breach (not alleged)"
 
@@ -86,13 +97,12 @@ def evaluate(engine: Engine, items: list[LabelledItem]) -> Report:
                         alleged_right += evidence.alleged == expected[1]
                         if evidence.alleged != expected[1]:
                             report.errors.append(
-                                Error(
-                                    item.article.id,
+                                _error(
+                                    item,
                                     claim.id,
+                                    evidence,
                                     _breach(expected[1]),
                                     _breach(evidence.alleged),
-                                    evidence.quote,
-                                    item.article.title,
                                 )
                             )
                 continue
@@ -100,16 +110,7 @@ def evaluate(engine: Engine, items: list[LabelledItem]) -> Report:
                 fp[(claim.id, predicted)] += 1
             if expected[0] is not None:
                 fn[(claim.id, expected[0])] += 1
-            report.errors.append(
-                Error(
-                    item.article.id,
-                    claim.id,
-                    expected[0],
-                    predicted,
-                    evidence.quote if evidence else "",
-                    item.article.title,
-                )
-            )
+            report.errors.append(_error(item, claim.id, evidence, expected[0], predicted))
     pairs = sorted(
         set(tp) | set(fp) | set(fn),
         key=lambda p: ([c.id for c in engine.story.claims].index(p[0]), STANCES.index(p[1])),

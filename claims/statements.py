@@ -31,17 +31,19 @@ class StatementRules(Rules):
         a full ceasefire is about that other proposal; a hedge in the cue's clause is no
         agreement."""
         topic, confirm, contradict = self.lex.claim_patterns[claim.id]
-        if not topic.search(s.low):
+        if not s.has(topic):
             return []
         allowed = set(claim.speakers)
         commitment = claim.detector == "commitment"
 
         def usable(m: re.Match[str]) -> str | None:
             agents = self._agents(s, m.start())
-            agent = next((a for a in agents if a in allowed), None) if allowed else None
-            if allowed and agent is None:
-                return None
-            agent = agent or (agents[-1] if agents else None)
+            if allowed:
+                agent = next((a for a in agents if a in allowed), None)
+                if agent is None:
+                    return None
+            else:
+                agent = agents[-1] if agents else None
             if commitment and self._clause_has(s, m.start(), FULL_TRUCE):
                 return None
             return agent or ""
