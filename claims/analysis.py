@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
+from typing import Any
 
-from claims.lexicon import Lexicon, Place, lower
+from claims.lexicon import WORD, Lexicon, Place, WordList, lower
 
 _TOKEN = re.compile(r"[\w\u2019'.-]+|[,;:()\u2014\u2013]")
 _LOCATIVE = {
@@ -97,14 +98,42 @@ class Sentence:
     speakers: set[str] = field(default_factory=set)
     deniers: set[str] = field(default_factory=set)  # speakers whose word is a denial
     clauses: list[tuple[int, int]] = field(default_factory=list)
+    # each word's offset and the word lists that can begin there (Lexicon.word_bits)
+    words: list[tuple[int, int]] = field(default_factory=list)
+    whole: int = 0  # the word lists some word matches alone
+    maybe: int = 0  # the word lists some word can begin
+    # what rules work out about the sentence whatever the claim, worked out once
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False)
     _seen: dict[int, bool] = field(default_factory=dict, repr=False)
+    _found: dict[int, list[re.Match[str]]] = field(default_factory=dict, repr=False)
 
-    def has(self, pattern: re.Pattern[str]) -> bool:
+    def has(self, pattern: WordList | re.Pattern[str]) -> bool:
         """Does `pattern` occur in the lower-cased sentence? Remembered: several claims ask."""
         key = id(pattern)
         found = self._seen.get(key)
         if found is None:
-            found = self._seen[key] = pattern.search(self.low) is not None
+            if isinstance(pattern, WordList):
+                found = bool(pattern.bit & self.whole) or bool(self.find(pattern))
+            else:
+                found = pattern.search(self.low) is not None
+            self._seen[key] = found
+        return found
+
+    def find(self, wl: WordList) -> list[re.Match[str]]:
+        """The matches of `wl`, as `finditer` gives them, trying only words that can begin one."""
+        bit = wl.bit
+        if not bit & self.maybe:
+            return []
+        found = self._found.get(bit)
+        if found is None:
+            found, end = [], 0
+            for position, bits in self.words:
+                if bits & bit and position >= end:
+                    m = wl.regex.match(self.low, position)
+                    if m:
+                        found.append(m)
+                        end = m.end()
+            self._found[bit] = found
         return found
 
     def clause(self, position: int) -> int:
@@ -141,19 +170,25 @@ def analyse(lex: Lexicon, text: str, offset: int) -> Sentence:
     low = lower(text)
     sentence = Sentence(text=text, offset=offset, low=low)
     sentence.tokens = tokenize(low)
+    for m in WORD.finditer(low):
+        whole, maybe = lex.word_bits(m.group())
+        if maybe:
+            sentence.words.append((m.start(), maybe))
+            sentence.whole |= whole
+            sentence.maybe |= maybe
     sentence.token_starts = [t[0] for t in sentence.tokens]
     words_only = [t for t in sentence.tokens if t[2] not in _CLAUSE]
     sentence.places = [PlaceMention(s, e, place) for s, e, place in lex.find_places(words_only)]
     place_spans = [(p.start, p.end) for p in sentence.places]
     for name, pattern in lex.targets.items():
-        sentence.targets[name] = [(m.start(), m.end()) for m in pattern.finditer(low)]
+        sentence.targets[name] = [m.span() for m in sentence.find(pattern)]
     if lex.operator_class:
         spans = sentence.targets.setdefault(lex.operator_class, [])
-        spans += [m.span() for pattern in lex.operators.values() for m in pattern.finditer(low)]
+        spans += [m.span() for pattern in lex.operators.values() for m in sentence.find(pattern)]
         spans.sort()
     raw_parties = []
     for party, pattern in lex.parties.items():
-        for m in pattern.finditer(low):
+        for m in sentence.find(pattern):
             if any(
                 s <= m.start() and m.end() <= e and (e - s) > (m.end() - m.start())
                 for s, e in place_spans
@@ -172,18 +207,18 @@ def analyse(lex: Lexicon, text: str, offset: int) -> Sentence:
     # where it is used as one
     named = {(p.start, p.end) for p in sentence.parties if p.role != "location"}
     sentence.places = [p for p in sentence.places if (p.start, p.end) not in named]
-    if lex.occupation.search(low):
+    if sentence.has(lex.occupation):
         sentence.places = [
             PlaceMention(p.start, p.end, replace(p.place, occupied=True))
             if p.place.country == "ukraine" and p.place.region
             else p
             for p in sentence.places
         ]
-    sentence.clauses = _clauses(text)
-    senses = [(m.start(), m.end()) for m in lex.not_attack.finditer(low)]
+    sentence.clauses = _clauses(low)
+    senses = [m.span() for m in sentence.find(lex.not_attack)]
     sentence.attacks = [
         (m.start(), m.end())
-        for m in lex.attack.finditer(low)
+        for m in sentence.find(lex.attack)
         if not any(s <= m.start() < e for s, e in senses)
         and not blocked(lex, sentence, m.start())
         and not lex.halt_after.match(low[m.end() :].lstrip(" -"))
@@ -192,7 +227,7 @@ def analyse(lex: Lexicon, text: str, offset: int) -> Sentence:
 
 
 _CLAUSE_BREAK = re.compile(
-    r";|\s[\u2014\u2013]\s|,?\s+(?:but|though|although|while|whereas|yet|however)\s", re.IGNORECASE
+    r";|\s[\u2014\u2013]\s|,?\s+(?:but|though|although|while|whereas|yet|however)\s"
 )
 
 

@@ -10,7 +10,6 @@ from typing import Any
 
 from claims.analysis import Sentence, speech_follows
 from claims.rules import Candidate, Rules
-from claims.text import event_date
 from truce.records import Article, Claim
 
 _NO_ATTACKS = re.compile(
@@ -60,11 +59,7 @@ class BreachRules(Rules):
         if pairs:
             # "Russia refrains, while Kyiv keeps hitting Russian energy sites": each attack has
             # its own attacker and ground; the first by this party on its protected ground counts
-            judged = []
-            for attack in pairs:
-                side, place = self._target_side(s, attack[0])
-                attacker, explicit = self._attacker(s, attack[0], side)
-                judged.append((attack[0], side, place, attacker, explicit))
+            judged = [self._judge_attack(s, attack[0]) for attack in pairs]
             anchor, side, place, attacker, explicit = next(
                 (
                     j
@@ -85,7 +80,7 @@ class BreachRules(Rules):
             return []
         if side is not None and side not in set(claim.territory):
             return []
-        day = event_date(s.text, published, anchor if pairs else None)
+        day = self._event_date(s, published, anchor if pairs else None)
         if s.has(_DURING) and published >= self.story.window.start:
             day = min(day, self.story.window.end - timedelta(days=1))
         if s.has(_HOURS_AFTER_DEAL):
@@ -110,9 +105,25 @@ class BreachRules(Rules):
             )
         ]
 
+    def _judge_attack(
+        self, s: Sentence, anchor: int
+    ) -> tuple[int, str | None, Any, str | None, bool]:
+        """(anchor, whose ground, the place, who struck, named explicitly): the same for every
+        claim, so worked out once per attack."""
+        key = ("attack", anchor)
+        found = s.memo.get(key)
+        if found is None:
+            side, place = self._target_side(s, anchor)
+            attacker, explicit = self._attacker(s, anchor, side)
+            found = s.memo[key] = (anchor, side, place, attacker, explicit)
+        return found
+
     def _nearest_target(self, s: Sentence, attack: tuple[int, int]) -> str | None:
         """The class of the target nearest an attack word in its clause ("homes damaged, no
         energy facilities hit": the damage is to homes)."""
+        key = ("nearest", attack)
+        if key in s.memo:
+            return s.memo[key]  # type: ignore[no-any-return]
         clause = s.clause(attack[0])
         best: tuple[int, str] | None = None
         for cls, spans in s.targets.items():
@@ -122,16 +133,17 @@ class BreachRules(Rules):
                 distance = start - attack[1] if start >= attack[1] else attack[0] - end
                 if best is None or distance < best[0]:
                     best = (distance, cls)
-        return best[1] if best else None
+        s.memo[key] = best[1] if best else None
+        return s.memo[key]  # type: ignore[no-any-return]
 
     def _violator(self, claim: Claim, s: Sentence) -> tuple[str | None, str]:
         """Who is accused of violating the deal: "Kyiv's violations", "violations by Moscow",
         "Russia violated", "accused Kyiv of violating"; or each side when they accuse each
         other. Conditionals ("if Kyiv kept violating it") are not accusations."""
         topic = self.lex.claim_patterns[claim.id][0]
-        if not topic.search(s.low):
+        if not s.has(topic):
             return None, ""
-        for m in self.lex.violation.finditer(s.low):
+        for m in s.find(self.lex.violation):
             before = s.window_before(m.start(), 6)
             if self._negated(s, m.start()) or _CONDITIONAL.search(before):
                 continue
@@ -225,7 +237,7 @@ class BreachRules(Rules):
         report, independent confirmation or the attacker's own admission is not."""
         text, low = s.text, s.low
         victim = self._other(attacker)
-        if self.lex.independent.search(low) or self.lex.admission.search(low):
+        if s.has(self.lex.independent) or s.has(self.lex.admission):
             return False
         # who speaks in the attack's own clause: "Moscow accused Kyiv of X, while Zelensky said
         # Russian strikes hit Y" is Kyiv's word about Y
@@ -239,7 +251,7 @@ class BreachRules(Rules):
             return False  # the attacker's own word (with the victim speaking too, an accusation)
         operators = self.lex.operators.get(victim or "")
         if operators is not None:
-            for m in operators.finditer(low):
+            for m in s.find(operators):
                 if (
                     speech_follows(self.lex, s, m.end())
                     or text[m.end() :].lstrip(" '\u2019s").startswith(":")
@@ -247,16 +259,16 @@ class BreachRules(Rules):
                     or _COMPANY_SAID.search(low, m.end())
                 ):
                     return False  # the operator's report of its own damage
-        if victim in s.speakers or self.lex.accusation.search(low):
+        if victim in s.speakers or s.has(self.lex.accusation):
             return True
         if article.affiliation and article.affiliation == attacker:
             return False  # the attacker's state media on its own strike: an admission
-        if self.lex.officials.search(low) and self.lex.speech.search(low):
+        if s.has(self.lex.officials) and s.has(self.lex.speech):
             return True
         if article.affiliation and article.affiliation == victim:
             return True
         return any(
-            victim in other.speakers or self.lex.accusation.search(other.low)
+            victim in other.speakers or other.has(self.lex.accusation)
             for other in sentences
             if other is not s
         )
@@ -274,4 +286,4 @@ class BreachRules(Rules):
         return []
 
     def _operators_named(self, s: Sentence) -> list[str]:
-        return [party for party, pattern in self.lex.operators.items() if pattern.search(s.low)]
+        return [party for party, pattern in self.lex.operators.items() if s.has(pattern)]

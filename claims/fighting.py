@@ -6,7 +6,6 @@ from datetime import date
 
 from claims.analysis import Sentence, blocked
 from claims.rules import Candidate, Rules
-from claims.text import event_date
 from truce.records import Claim
 
 
@@ -17,18 +16,18 @@ class FightingRules(Rules):
         """Attacks and combat of any kind after the deal: the war goes on (or pauses)."""
         _topic, confirm, contradict = self.lex.claim_patterns[claim.id]
         anchor = s.attacks[0][0] if s.attacks else None
-        if not self._on_topic(s) or event_date(s.text, published, anchor) < self.story.deal_date:
+        if not self._on_topic(s) or self._event_date(s, published, anchor) < self.story.deal_date:
             return []
         if self._long_ago(s) or s.has(self.lex.denied_report):
             return []
         if s.has(self.lex.off_topic) and not s.places:
             return []  # "Russia condemned the US strikes in Iraq": another war's fighting
-        m = contradict.search(s.low)
+        m = next(iter(s.find(contradict)), None)
         if m and not self._negated(s, m.start()):
             return [Candidate("contradicts", s, "fighting.lull", 0.6)]
         if s.attacks:
             return [Candidate("confirms", s, "fighting.attack", 0.65)]
-        m = confirm.search(s.low)
+        m = next(iter(s.find(confirm)), None)
         if m and not blocked(self.lex, s, m.start()):
             return [Candidate("confirms", s, "fighting.cue", 0.55)]
         return []

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+import regex
 
 from truce.records import Story
 
@@ -17,6 +19,57 @@ def words(patterns: Iterable[str]) -> re.Pattern[str]:
         f"(?:{p.lower()})" for p in sorted(patterns, key=len, reverse=True) if p
     )
     return re.compile(rf"(?<![\w-])(?:{alternatives or '(?!)'})(?![\w-])")
+
+
+# a word and the character after it (none at the end): the key of the word index
+WORD = re.compile(r"[\w-]+[^\w-]?")
+# word -> 2 when the list matches that word alone, 1 when a match can start with it, else 0;
+# one table per pattern, shared by every lexicon that has the list
+_STARTS: dict[str, dict[str, int]] = {}
+
+
+class WordList:
+    """A word list: its regex (see `words`), and a bit in its lexicon's word index. A match
+    can only begin at a word, so a sentence asks the regex to match only at the words that
+    can begin one, which the index knows from one prefix test per list and distinct word."""
+
+    def __init__(self, patterns: Iterable[str], bit: int):
+        self.regex = words(patterns)
+        self.bit = bit
+        # the stdlib has no partial matching: `regex` tells whether a word can begin a match
+        self._prefix = regex.compile(self.regex.pattern)
+        self._starts = _STARTS.setdefault(self.regex.pattern, {})
+
+    def starts(self, word: str) -> int:
+        """2 when the list matches `word` (a WORD key) alone, 1 when a match can begin with it
+        (and the character after it), else 0."""
+        found = self._starts.get(word)
+        if found is None:
+            alone = word if word[-1].isalnum() or word[-1] in "_-" else word[:-1]
+            if self._prefix.fullmatch(alone):
+                found = 2
+            else:
+                found = 1 if self._prefix.fullmatch(word, partial=True) else 0
+            if len(self._starts) > 200_000:  # a long-running process meets endless new words
+                self._starts.clear()
+            self._starts[word] = found
+        return found
+
+    # the plain regex, for text that is not a whole sentence
+    def search(self, text: str, pos: int = 0, endpos: int = 2**62) -> re.Match[str] | None:
+        return self.regex.search(text, pos, endpos)
+
+    def match(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        return self.regex.match(text, pos)
+
+    def fullmatch(self, text: str) -> re.Match[str] | None:
+        return self.regex.fullmatch(text)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self.regex.finditer(text)
+
+    def findall(self, text: str) -> list[str]:
+        return self.regex.findall(text)
 
 
 def lower(text: str) -> str:
@@ -77,38 +130,40 @@ class Lexicon:
 
     def __init__(self, story: Story, lexicon: Mapping[str, Any], gazetteer: Mapping[str, Any]):
         self.story = story
-        self.attack = words(_listed(lexicon.get("attack")))
-        self.weapon = words(_listed(lexicon.get("weapon")))
+        self._lists: list[WordList] = []
+        self._bits: dict[str, tuple[int, int]] = {}
+        self.attack = self._list(_listed(lexicon.get("attack")))
+        self.weapon = self._list(_listed(lexicon.get("weapon")))
         self.targets = {
-            name: words(_listed(pats)) for name, pats in (lexicon.get("targets") or {}).items()
+            name: self._list(_listed(pats)) for name, pats in (lexicon.get("targets") or {}).items()
         }
         # "Russian attack drones", "Ukraine's power grid": what follows a party's name
         self.weapon_ahead = _ahead(_listed(lexicon.get("weapon")), 2)
-        self.weapon_near = re.compile(r"^\s+(?:[\w-]+\s+){0,2}?" + self.weapon.pattern)
+        self.weapon_near = re.compile(r"^\s+(?:[\w-]+\s+){0,2}?" + self.weapon.regex.pattern)
         self.target_ahead = _ahead(
             [p for pats in (lexicon.get("targets") or {}).values() for p in _listed(pats)], 2
         )
-        self.no_event = words(_listed(lexicon.get("no_event")))
-        self.not_attack = words(_listed(lexicon.get("not_attack")))
-        self.halt_after = words(_listed(lexicon.get("halt_after")))
-        self.mutual = words(_listed(lexicon.get("mutual")))
-        self.speech = words(_listed(lexicon.get("speech")))
-        self.denial = words(_listed(lexicon.get("denial")))
-        self.denied_report = re.compile(str(lexicon.get("denied_report") or "(?!)").lower())
-        self.occupation = words(_listed(lexicon.get("occupation")))
-        self.long_ago = words(_listed(lexicon.get("long_ago")))
-        self.accusation = words(_listed(lexicon.get("accusation")))
-        self.violation = words(_listed(lexicon.get("violation")))
-        self.hedge = words(_listed(lexicon.get("hedge")))
-        self.wish = words(_listed(lexicon.get("wish")))
-        self.negation = words(_listed(lexicon.get("negation")))
-        self.admission = words(_listed(lexicon.get("admission")))
-        self.off_topic = words(_listed(lexicon.get("off_topic")))
-        self.markets = words(_listed(lexicon.get("markets")))
-        self.officials = words(_listed(lexicon.get("officials")))
-        self.independent = words(_listed(lexicon.get("independent")))
-        self.parties = {p.id: words(p.aliases) for p in story.parties}
-        self.operators = {p.id: words(p.operators) for p in story.parties if p.operators}
+        self.no_event = self._list(_listed(lexicon.get("no_event")))
+        self.not_attack = self._list(_listed(lexicon.get("not_attack")))
+        self.halt_after = self._list(_listed(lexicon.get("halt_after")))
+        self.mutual = self._list(_listed(lexicon.get("mutual")))
+        self.speech = self._list(_listed(lexicon.get("speech")))
+        self.denial = self._list(_listed(lexicon.get("denial")))
+        self.denied_report = self._list(_listed(lexicon.get("denied_report")))
+        self.occupation = self._list(_listed(lexicon.get("occupation")))
+        self.long_ago = self._list(_listed(lexicon.get("long_ago")))
+        self.accusation = self._list(_listed(lexicon.get("accusation")))
+        self.violation = self._list(_listed(lexicon.get("violation")))
+        self.hedge = self._list(_listed(lexicon.get("hedge")))
+        self.wish = self._list(_listed(lexicon.get("wish")))
+        self.negation = self._list(_listed(lexicon.get("negation")))
+        self.admission = self._list(_listed(lexicon.get("admission")))
+        self.off_topic = self._list(_listed(lexicon.get("off_topic")))
+        self.markets = self._list(_listed(lexicon.get("markets")))
+        self.officials = self._list(_listed(lexicon.get("officials")))
+        self.independent = self._list(_listed(lexicon.get("independent")))
+        self.parties = {p.id: self._list(p.aliases) for p in story.parties}
+        self.operators = {p.id: self._list(p.operators) for p in story.parties if p.operators}
         self.operator_class: str | None = lexicon.get("operator_class")
         self.territory_of = {p.territory: p.id for p in story.parties if p.territory}
         self.places: dict[str, Place] = {}
@@ -129,9 +184,34 @@ class Lexicon:
         for sizes in self.place_starts.values():
             sizes.sort(reverse=True)
         self.claim_patterns = {
-            claim.id: (words(claim.topic), words(claim.confirm), words(claim.contradict))
+            claim.id: (
+                self._list(claim.topic),
+                self._list(claim.confirm),
+                self._list(claim.contradict),
+            )
             for claim in story.claims
         }
+
+    def _list(self, patterns: Iterable[str]) -> WordList:
+        found = WordList(patterns, 1 << len(self._lists))
+        self._lists.append(found)
+        return found
+
+    def word_bits(self, word: str) -> tuple[int, int]:
+        """(lists that match `word` alone, lists whose match can start with it), as bits."""
+        bits = self._bits.get(word)
+        if bits is None:
+            whole = start = 0
+            for wl in self._lists:
+                found = wl.starts(word)
+                if found:
+                    start |= wl.bit
+                    if found == 2:
+                        whole |= wl.bit
+            if len(self._bits) > 200_000:
+                self._bits.clear()
+            bits = self._bits[word] = (whole, start)
+        return bits
 
     def find_places(self, tokens: list[tuple[int, int, str]]) -> list[tuple[int, int, Place]]:
         """Gazetteer names among lower-cased word tokens, longest first: a dictionary probe per

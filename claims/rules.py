@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from claims.analysis import Sentence
-from claims.lexicon import Lexicon
+from claims.lexicon import Lexicon, WordList
+from claims.text import event_date
 from truce.records import Stance, Story
 
 _YEAR = re.compile(r"\b(?:in|since|during|from|of|back in) ((?:19|20)\d\d)\b")
@@ -41,18 +42,35 @@ class Rules:
     story: Story
     lex: Lexicon
     sides: set[str]  # the parties at war (with a territory)
-    deal_topics: list[re.Pattern[str]]
+    deal_topics: list[WordList]
 
     def _on_topic(self, s: Sentence) -> int:
         """How often a sentence names a side at war, a place of the war, or a mediator
         speaking of the deal."""
-        about_deal = any(s.has(topic) for topic in self.deal_topics)
-        return sum(1 for p in s.parties if about_deal or p.party in self.sides) + len(s.places)
+        found = s.memo.get("on_topic")
+        if found is None:
+            about_deal = any(s.has(topic) for topic in self.deal_topics)
+            found = s.memo["on_topic"] = sum(
+                1 for p in s.parties if about_deal or p.party in self.sides
+            ) + len(s.places)
+        return found
 
     def _long_ago(self, s: Sentence) -> bool:
         """ "Last winter", "since the start of the war", "in 2014": before the deal."""
-        years = (int(m.group(1)) for m in _YEAR.finditer(s.low))
-        return s.has(self.lex.long_ago) or any(y < self.story.deal_date.year for y in years)
+        found = s.memo.get("long_ago")
+        if found is None:
+            years = (int(m.group(1)) for m in _YEAR.finditer(s.low))
+            found = s.memo["long_ago"] = s.has(self.lex.long_ago) or any(
+                y < self.story.deal_date.year for y in years
+            )
+        return found
+
+    def _event_date(self, s: Sentence, published: date, anchor: int | None) -> date:
+        key = ("day", anchor)
+        found = s.memo.get(key)
+        if found is None:
+            found = s.memo[key] = event_date(s.low, published, anchor)
+        return found
 
     def _other(self, party: str | None) -> str | None:
         others = [p.id for p in self.story.parties if p.territory and p.id != party]
@@ -87,6 +105,6 @@ class Rules:
         start, _end = s.clauses[s.clause(position)]
         return bool(self.lex.wish.search(s.low, start, position))
 
-    def _clause_has(self, s: Sentence, position: int, pattern: re.Pattern[str]) -> bool:
+    def _clause_has(self, s: Sentence, position: int, pattern: WordList | re.Pattern[str]) -> bool:
         start, end = s.clauses[s.clause(position)]
         return bool(pattern.search(s.low, start, end))

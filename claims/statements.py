@@ -48,7 +48,7 @@ class StatementRules(Rules):
                 return None
             return agent or ""
 
-        for m in contradict.finditer(s.low):
+        for m in s.find(contradict):
             agent = usable(m)
             hedged = self._clause_has(s, m.start(), self.lex.hedge)
             if agent is not None and not hedged and not self._negated(s, m.start()):
@@ -61,7 +61,7 @@ class StatementRules(Rules):
                         actor=agent or None,
                     )
                 ]
-        for m in confirm.finditer(s.low):
+        for m in s.find(confirm):
             agent = usable(m)
             if agent is None or self._clause_has(s, m.start(), self.lex.hedge):
                 continue

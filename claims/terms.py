@@ -48,11 +48,7 @@ class TermRules(Rules):
     def _about_deal(self, claim: Claim, s: Sentence) -> bool:
         topic = self.lex.claim_patterns[claim.id][0]
         energy = any(s.targets.get("energy", [])) or re.search(r"\benergy\b", s.low)
-        return (
-            bool(topic.search(s.low))
-            and bool(energy or "moratorium" in s.low)
-            and not s.has(FULL_TRUCE)
-        )
+        return s.has(topic) and bool(energy or "moratorium" in s.low) and not s.has(FULL_TRUCE)
 
     def _window(self, claim: Claim, s: Sentence, published: date) -> list[Candidate]:
         """Length, start date, extension and end of the deal against the claimed window."""
@@ -122,16 +118,16 @@ class TermRules(Rules):
 
     def _scope(self, claim: Claim, s: Sentence) -> list[Candidate]:
         topic, confirm, contradict = self.lex.claim_patterns[claim.id]
-        if not topic.search(s.low):
+        if not s.has(topic):
             return []
         energy_terms = {s.text[a:b].lower() for a, b in s.targets.get("energy", [])}
-        if contradict.search(s.low) and len(energy_terms) >= 3:
+        if s.has(contradict) and len(energy_terms) >= 3:
             return [Candidate("contradicts", s, "scope.energy-list", 0.75)]
         if s.has(_ENERGY_ONLY):
             return [Candidate("contradicts", s, "scope.energy-only", 0.7)]
         if s.has(self.lex.hedge) or s.has(self.lex.wish):
             return []
-        m = confirm.search(s.low)
+        m = next(iter(s.find(confirm)), None)
         if m and not self._negated(s, m.start()) and self._about_deal(claim, s):
             return [Candidate("confirms", s, "scope.broad", 0.6)]
         return []
