@@ -44,6 +44,7 @@ _OBJECT_OF = {
     "thanks",
     "met",
 }
+_PUNCTUATION = {",", ";", ":", "(", ")", "\u2014", "\u2013"}
 _CLAUSE = {
     ",",
     ";",
@@ -109,14 +110,12 @@ class Sentence:
 
     def has(self, pattern: WordList | re.Pattern[str]) -> bool:
         """Does `pattern` occur in the lower-cased sentence? Remembered: several claims ask."""
+        if isinstance(pattern, WordList):
+            return bool(pattern.bit & self.whole) or bool(self.find(pattern))
         key = id(pattern)
         found = self._seen.get(key)
         if found is None:
-            if isinstance(pattern, WordList):
-                found = bool(pattern.bit & self.whole) or bool(self.find(pattern))
-            else:
-                found = pattern.search(self.low) is not None
-            self._seen[key] = found
+            found = self._seen[key] = pattern.search(self.low) is not None
         return found
 
     def find(self, wl: WordList) -> list[re.Match[str]]:
@@ -166,17 +165,36 @@ def tokenize(low: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group().rstrip(".")) for m in _TOKEN.finditer(low)]
 
 
+def _scan(lex: Lexicon, sentence: Sentence) -> None:
+    """Tokens, and the words where word lists can begin, in one pass over the text."""
+    low = sentence.low
+    tokens, words, whole_any, maybe_any = sentence.tokens, sentence.words, 0, 0
+    word_bits = lex.word_bits
+    for m in _TOKEN.finditer(low):
+        start, end = m.span()
+        raw = m[0]
+        token = raw.rstrip(".") if raw[-1] == "." else raw
+        tokens.append((start, end, token))
+        if token in _PUNCTUATION:
+            continue
+        if "'" in raw or "\u2019" in raw or "." in raw:  # several words: "russia's", "u.s."
+            keys = [(w.start(), w[0]) for w in WORD.finditer(low, start, end + 1)]
+        else:
+            keys = [(start, low[start : end + 1])]
+        for position, key in keys:
+            whole, maybe = word_bits(key)
+            if maybe:
+                words.append((position, maybe))
+                whole_any |= whole
+                maybe_any |= maybe
+    sentence.whole, sentence.maybe = whole_any, maybe_any
+    sentence.token_starts = [t[0] for t in tokens]
+
+
 def analyse(lex: Lexicon, text: str, offset: int) -> Sentence:
     low = lower(text)
     sentence = Sentence(text=text, offset=offset, low=low)
-    sentence.tokens = tokenize(low)
-    for m in WORD.finditer(low):
-        whole, maybe = lex.word_bits(m.group())
-        if maybe:
-            sentence.words.append((m.start(), maybe))
-            sentence.whole |= whole
-            sentence.maybe |= maybe
-    sentence.token_starts = [t[0] for t in sentence.tokens]
+    _scan(lex, sentence)
     words_only = [t for t in sentence.tokens if t[2] not in _CLAUSE]
     sentence.places = [PlaceMention(s, e, place) for s, e, place in lex.find_places(words_only)]
     place_spans = [(p.start, p.end) for p in sentence.places]
@@ -214,7 +232,7 @@ def analyse(lex: Lexicon, text: str, offset: int) -> Sentence:
             else p
             for p in sentence.places
         ]
-    sentence.clauses = _clauses(low)
+    sentence.clauses = _clauses(low, sentence.tokens)
     senses = [m.span() for m in sentence.find(lex.not_attack)]
     sentence.attacks = [
         (m.start(), m.end())
@@ -226,13 +244,34 @@ def analyse(lex: Lexicon, text: str, offset: int) -> Sentence:
     return sentence
 
 
-_CLAUSE_BREAK = re.compile(
-    r";|\s[\u2014\u2013]\s|,?\s+(?:but|though|although|while|whereas|yet|however)\s"
-)
+_CONNECTIVES = {"but", "though", "although", "while", "whereas", "yet", "however"}
 
 
-def _clauses(text: str) -> list[tuple[int, int]]:
-    bounds = [0, *(m.start() for m in _CLAUSE_BREAK.finditer(text)), len(text) + 1]
+def _clauses(low: str, tokens: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+    """Clause bounds: at ";", a spaced dash, or (a comma and) the spaces before a connective
+    ("..., though shelling went on")."""
+    bounds, taken = [0], 0  # `taken`: text a break already spans
+    for start, end, token in tokens:
+        if token == ";":
+            bounds.append(start)
+            taken = end
+        elif token in ("\u2014", "\u2013"):
+            if start > taken and low[start - 1 : start].isspace() and low[end : end + 1].isspace():
+                bounds.append(start - 1)
+                taken = end + 1
+        elif token in _CONNECTIVES and low[start - 1 : start].isspace():
+            if end - start != len(token) or not low[end : end + 1].isspace():
+                continue  # "but." ends the sentence
+            space = start
+            while space > taken and low[space - 1].isspace():
+                space -= 1
+            if space == start:
+                continue
+            if space > taken and low[space - 1] == ",":
+                space -= 1
+            bounds.append(space)
+            taken = end + 1
+    bounds.append(len(low) + 1)
     return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
 
 

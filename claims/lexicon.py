@@ -132,6 +132,7 @@ class Lexicon:
         self.story = story
         self._lists: list[WordList] = []
         self._bits: dict[str, tuple[int, int]] = {}
+        self._stripped: dict[str, str] = {}  # token -> without "'s"
         self.attack = self._list(_listed(lexicon.get("attack")))
         self.weapon = self._list(_listed(lexicon.get("weapon")))
         self.targets = {
@@ -216,7 +217,12 @@ class Lexicon:
     def find_places(self, tokens: list[tuple[int, int, str]]) -> list[tuple[int, int, Place]]:
         """Gazetteer names among lower-cased word tokens, longest first: a dictionary probe per
         token instead of a regex with a thousand alternatives. "Kyiv's" is the place Kyiv."""
-        words_ = [_strip_possessive(t[2]) for t in tokens]
+        stripped = self._stripped
+        words_ = [
+            stripped.get(t[2]) or stripped.setdefault(t[2], _strip_possessive(t[2])) for t in tokens
+        ]
+        if len(stripped) > 200_000:
+            stripped.clear()
         found, index = [], 0
         while index < len(tokens):
             step = 1
