@@ -10,21 +10,24 @@ from typing import Any
 
 from claims.analysis import Sentence, speech_follows
 from claims.rules import Candidate, Rules
+from claims.text import MONTH
 from truce.records import Article, Claim
 
 _NO_ATTACKS = re.compile(
     r"\b(?:no|zero|not a single|not one)\s+(?:new\s+|russian\s+|ukrainian\s+|enemy\s+)?"
     r"(?:attacks?|strikes?|hits?|shelling|damage)\b[^.;]{0,80}\b(?:recorded|reported|registered|"
     r"observed|detected|seen|overnight)\b"
+    # "no hits on energy facilities", "a night without strikes on the grid"
+    r"|\b(?:no|zero|without)\s+(?:new\s+|russian\s+|ukrainian\s+|enemy\s+)?(?:attacks|strikes|hits)"
+    r"\s+(?:on|against)\b"
 )
 _POSSESSIVE_GAP = re.compile(r"(?:'s|\u2019s)\s+(?:[\w-]+\s+)?")
-_MONTH = "(?:january|february|march|april|may|june|july|august|september|october|november|december)"
 # "attacked energy facilities 100 times during the pause": inside the window, whenever published
 _DURING = re.compile(
     r"\b(?:during|throughout|since the start of|since|in the course of) (?:the |this |its )?"
     r"(?:[\w-]+[- ]){0,2}(?:pause|moratorium|truce|ceasefire|halt)\b"
     r"(?![\w ,-]{0,50}\b(?:expired|ended|lapsed|ran out|was over|came to an end))|\bsince (?:\d{1,2} "
-    rf"{_MONTH}|{_MONTH} \d{{1,2}}|(?:the |putin'?s |its )?(?:\w+ )?(?:order|deal|agreement|call|"
+    rf"{MONTH}|{MONTH} \d{{1,2}}|(?:the |putin'?s |its )?(?:\w+ )?(?:order|deal|agreement|call|"
     r"pledge))\b"
 )
 # "hours after Putin's pledge": the night after the deal, whenever it was reported
@@ -36,6 +39,8 @@ _HOURS_AFTER_DEAL = re.compile(
 _COMPANY_SAID = re.compile(
     r"\bthe (?:company|operator|utility|firm|supplier)(?:'s \w+)? (?:said|says|reported)"
 )
+# between two targets of one attack: "a hospital and (the city's) power supply"
+_LISTED = re.compile(r"(?:,|,? and|,? as well as|,? plus)(?: [\w'\u2019-]+){0,3} ")
 _CONDITIONAL = re.compile(r"\b(if|unless|whether|could|would|might|may|should)\b")
 
 
@@ -55,7 +60,7 @@ class BreachRules(Rules):
         if s.has(self.lex.denied_report) or self._long_ago(s):
             return []  # a denial of an attack, or an attack long before the deal
         # an attack whose nearest target in its clause is a protected one
-        pairs = [a for a in s.attacks if self._nearest_target(s, a) in claim.targets]
+        pairs = [a for a in s.attacks if self._targets_hit(s, a) & set(claim.targets)]
         if pairs:
             # "Russia refrains, while Kyiv keeps hitting Russian energy sites": each attack has
             # its own attacker and ground; the first by this party on its protected ground counts
@@ -118,23 +123,36 @@ class BreachRules(Rules):
             found = s.memo[key] = (anchor, side, place, attacker, explicit)
         return found
 
-    def _nearest_target(self, s: Sentence, attack: tuple[int, int]) -> str | None:
-        """The class of the target nearest an attack word in its clause ("homes damaged, no
-        energy facilities hit": the damage is to homes)."""
-        key = ("nearest", attack)
-        if key in s.memo:
-            return s.memo[key]  # type: ignore[no-any-return]
+    def _targets_hit(self, s: Sentence, attack: tuple[int, int]) -> set[str]:
+        """The classes of what an attack word hit: the target nearest it in its clause ("homes
+        damaged, no energy facilities hit": the damage is to homes), and the targets listed
+        with that one ("hit a hospital and the city's power supply")."""
+        key = ("hit", attack)
+        found = s.memo.get(key)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
         clause = s.clause(attack[0])
-        best: tuple[int, str] | None = None
-        for cls, spans in s.targets.items():
-            for start, end in spans:
-                if s.clause(start) != clause:
-                    continue
-                distance = start - attack[1] if start >= attack[1] else attack[0] - end
-                if best is None or distance < best[0]:
-                    best = (distance, cls)
-        s.memo[key] = best[1] if best else None
-        return s.memo[key]  # type: ignore[no-any-return]
+        spans = sorted(
+            (start, end, cls)
+            for cls, found_spans in s.targets.items()
+            for start, end in found_spans
+            if s.clause(start) == clause
+        )
+        found = set()
+        if spans:
+            nearest = min(
+                range(len(spans)),
+                key=lambda i: (
+                    spans[i][0] - attack[1] if spans[i][0] >= attack[1] else attack[0] - spans[i][1]
+                ),
+            )
+            found.add(spans[nearest][2])
+            for (_s, end, _c), (start, _e, cls) in zip(spans[nearest:], spans[nearest + 1 :]):
+                if not _LISTED.fullmatch(s.low, end, start):
+                    break
+                found.add(cls)
+        s.memo[key] = found
+        return found
 
     def _violator(self, claim: Claim, s: Sentence) -> tuple[str | None, str]:
         """Who is accused of violating the deal: "Kyiv's violations", "violations by Moscow",

@@ -9,10 +9,15 @@ from datetime import date
 
 from claims.analysis import Sentence
 from claims.lexicon import Lexicon, WordList
-from claims.text import event_date
+from claims.text import MONTH, MONTHS, event_date
 from truce.records import Stance, Story
 
 _YEAR = re.compile(r"\b(?:in|since|during|from|of|back in) ((?:19|20)\d\d)\b")
+# "in February", "the February drone attack": a month named as when, not a day ("February 3")
+_MONTH_NAMED = re.compile(
+    rf"\b(?:in|during|back in|earlier in|early|late|mid-?) {MONTH}\b(?! \d)|\b{MONTH}(?:'s|\u2019s)? "
+    r"(?:[\w-]+ )?(?:attacks?|strikes?|raids?|assaults?|bombardments?|shelling|bombing)\b"
+)
 _AND = re.compile(r"\s*(?:,|and|&|as well as|, and)\s*")
 FULL_TRUCE = re.compile(
     r"\b(full|complete|comprehensive|general|total|unconditional)\b[\w -]{0,20}"
@@ -56,12 +61,19 @@ class Rules:
         return found
 
     def _long_ago(self, s: Sentence) -> bool:
-        """ "Last winter", "since the start of the war", "in 2014": before the deal."""
+        """ "Last winter", "since the start of the war", "in 2014", "the February attack": before
+        the deal."""
         found = s.memo.get("long_ago")
         if found is None:
+            deal = self.story.deal_date
             years = (int(m.group(1)) for m in _YEAR.finditer(s.low))
-            found = s.memo["long_ago"] = s.has(self.lex.long_ago) or any(
-                y < self.story.deal_date.year for y in years
+            months = (
+                MONTHS.index(m.group(1) or m.group(2)) + 1 for m in _MONTH_NAMED.finditer(s.low)
+            )
+            found = s.memo["long_ago"] = (
+                s.has(self.lex.long_ago)
+                or any(y < deal.year for y in years)
+                or any(m < deal.month for m in months)
             )
         return found
 

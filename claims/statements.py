@@ -35,9 +35,13 @@ class StatementRules(Rules):
             return []
         allowed = set(claim.speakers)
         commitment = claim.detector == "commitment"
+        if not commitment and allowed and s.speakers and not s.speakers & allowed:
+            return []  # "the White House said Putin agreed": not the Kremlin's own word
 
         def usable(m: re.Match[str]) -> str | None:
             agents = self._agents(s, m.start())
+            if agents and self._acted_before(s, m.start()):
+                return None  # "Russian drones struck X ... the halt agreed": struck, not agreed
             if allowed:
                 agent = next((a for a in agents if a in allowed), None)
                 if agent is None:
@@ -86,3 +90,10 @@ class StatementRules(Rules):
                     )
                 ]
         return []
+
+    def _acted_before(self, s: Sentence, position: int) -> bool:
+        """Is there an attack between the subject named last before `position` and it?"""
+        before = [
+            p.end for p in s.parties if p.start < position and p.role not in ("location", "owner")
+        ]
+        return bool(before) and any(before[-1] <= a < position for a, _e in s.attacks)

@@ -25,8 +25,15 @@ _MORE_DAYS = re.compile(
 _EXTENDED = re.compile(r"\b(extended|prolonged|renewed|agreed (?:to|on) an extension)\b")
 _EARLY_END = re.compile(
     r"\b(ahead of schedule|prematurely|ended early|cut short|(?:is|was) (?:effectively )?(?:dead|"
-    r"over)|no longer (?:observ\w*|bound|in (?:force|effect)|respect\w*|valid|applies)|stopped "
+    r"over)|no (?:[\w-]+ )?(?:moratorium|truce|pause|halt) any ?(?:more|longer)|no longer (?:observ\w*|bound|in (?:force|effect)|respect\w*|valid|applies)|stopped "
     r"observing|ceased to (?:observe|apply))\b"
+)
+# a halt with no fixed end: against a 30-day window
+_OPEN_ENDED = re.compile(
+    r"\b(?:no (?:end|expiry|expiration) date|open-ended|indefinite(?:ly)?|no (?:time )?limit|"
+    r"until (?:a |the )?(?:full|comprehensive|general|complete|lasting|permanent) (?:ceasefire|"
+    r"truce|peace)|(?:valid|in force|remains?) (?:\w+ ){0,2}until (?:someone|either side|one side|"
+    r"a party|one of the parties))"
 )
 _START_CUE = re.compile(
     r"\b(from|since|starting|start(?:s|ed)?|count(?:s|ed|ing)?|took effect|takes effect|into "
@@ -71,6 +78,8 @@ class TermRules(Rules):
                     "contradicts", s, "window.early-end", 0.65, event_day=published, actor=speaker
                 )
             ]
+        if s.has(_OPEN_ENDED) and not hedged:
+            return [Candidate("contradicts", s, "window.open-ended", 0.6, actor=speaker)]
         extension = _EXTENDED.search(s.low)
         if (
             extension
