@@ -147,7 +147,9 @@ class BreachRules(Rules):
                 ),
             )
             found.add(spans[nearest][2])
-            for (_s, end, _c), (start, _e, cls) in zip(spans[nearest:], spans[nearest + 1 :]):
+            for (_s, end, _c), (start, _e, cls) in zip(
+                spans[nearest:], spans[nearest + 1 :], strict=False
+            ):
                 if not _LISTED.fullmatch(s.low, end, start):
                     break
                 found.add(cls)
