@@ -45,7 +45,8 @@ _ENERGY_ONLY = re.compile(
     r"|appl(?:y|ies|ied) only)\b[\w' ]{0,25}\benergy\b|\benergy\b[\w' -]{0,30}\b(?:only|alone|"
     r"exclusively)\b|\bnot\b[\w ]{0,20}\b(?:infrastructure in general|ports|railways|bridges|roads|"
     r"water|other infrastructure|civilian infrastructure)\b|\b(?:leaves?|left) out\b|\bdoes not "
-    r"(?:extend|apply) to\b"
+    r"(?:extend|apply) to\b|\b(?:ports|railways?|rail|bridges|roads|water)\b[\w ]{0,30}\b(?:not|n't) "
+    r"(?:covered|included|protected|part of)\b"
 )
 
 
@@ -101,6 +102,8 @@ class TermRules(Rules):
             month = m.group(2).lower() == "month"
             days = amount * 30 if month else amount
             if days == claim.value or (month and amount == 1):
+                if self._negated(s, m.start()):  # "no 30-day clock on the pause"
+                    return [Candidate("contradicts", s, "window.other-duration", 0.6)]
                 return [Candidate("confirms", s, "window.duration", 0.75)]
             if days >= 5 and not hedged:
                 return [Candidate("contradicts", s, "window.other-duration", 0.6)]

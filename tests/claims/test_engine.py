@@ -150,6 +150,12 @@ NOT_BREACHES = [
         "A Russian missile hit an apartment block in Kryvyi Rih, killing 20 people.",
         "2025-04-05T07:00:00Z",
     ),
+    # a kind of weapon, not an event
+    (
+        "Russian air defences shot down three of their own attack drones heading for Ukrainian "
+        "power plants.",
+        "2025-03-19T07:00:00Z",
+    ),
     # another story entirely
     (
         "Israeli strikes on Gaza hit a power station as the ceasefire collapsed.",
