@@ -16,9 +16,17 @@ def words(patterns: Iterable[str]) -> re.Pattern[str]:
     """One regex matching any of `patterns` as whole words, for lower-cased text (see `lower`):
     case-insensitive matching costs about three times as much, and it runs on every sentence."""
     alternatives = "|".join(
-        f"(?:{p.lower()})" for p in sorted(patterns, key=len, reverse=True) if p
+        f"(?:{lower_pattern(p)})" for p in sorted(patterns, key=len, reverse=True) if p
     )
     return re.compile(rf"(?<![\w-])(?:{alternatives or '(?!)'})(?![\w-])")
+
+
+def lower_pattern(pattern: str) -> str:
+    """A regex in lower case, its escapes kept (`\\W` is not `\\w`)."""
+    return _ESCAPE_OR_TEXT.sub(lambda m: m[0] if m[0].startswith("\\") else m[0].lower(), pattern)
+
+
+_ESCAPE_OR_TEXT = re.compile(r"\\.|[^\\]+")
 
 
 # a word and the character after it (none at the end): the key of the word index
@@ -106,7 +114,7 @@ def place_key(name: str) -> str:
 def _ahead(patterns: list[str], gap: int) -> re.Pattern[str]:
     """What follows a party's name: right after it ("Russian drones"), or after a possessive
     and up to `gap` more words ("Ukraine's largest gas facility")."""
-    alternatives = "|".join(f"(?:{p.lower()})" for p in patterns)
+    alternatives = "|".join(f"(?:{lower_pattern(p)})" for p in patterns)
     return re.compile(
         rf"^(?:(?:'s|\u2019s)\s*(?:[\w-]+\s+){{0,{gap}}}?|\s+)(?:{alternatives})(?![\w-])"
     )
@@ -130,7 +138,7 @@ class Lexicon:
 
     def __init__(self, story: Story, lexicon: Mapping[str, Any], gazetteer: Mapping[str, Any]):
         self.story = story
-        self._lists: list[WordList] = []
+        self.lists: list[WordList] = []  # every word list, bit i is list i
         self._bits: dict[str, tuple[int, int]] = {}
         self._stripped: dict[str, str] = {}  # token -> without "'s"
         self.attack = self._list(_listed(lexicon.get("attack")))
@@ -194,8 +202,8 @@ class Lexicon:
         }
 
     def _list(self, patterns: Iterable[str]) -> WordList:
-        found = WordList(patterns, 1 << len(self._lists))
-        self._lists.append(found)
+        found = WordList(patterns, 1 << len(self.lists))
+        self.lists.append(found)
         return found
 
     def word_bits(self, word: str) -> tuple[int, int]:
@@ -203,7 +211,7 @@ class Lexicon:
         bits = self._bits.get(word)
         if bits is None:
             whole = start = 0
-            for wl in self._lists:
+            for wl in self.lists:
                 found = wl.starts(word)
                 if found:
                     start |= wl.bit
