@@ -57,7 +57,7 @@ class BreachRules(Rules):
     ) -> list[Candidate]:
         """A strike by the committed party on a protected target in protected ground, inside
         the window; or an accusation that the party violated the deal."""
-        if s.has(self.lex.denied_report) or self._long_ago(s):
+        if s.has(self.lex.denied_report) or self._long_ago(s, published) or self._accident(s):
             return []  # a denial of an attack, or an attack long before the deal
         # an attack whose nearest target in its clause is a protected one
         pairs = [a for a in s.attacks if self._targets_hit(s, a) & set(claim.targets)]

@@ -59,7 +59,11 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
     def assess(self, article: Article) -> Assessment:
         text = article.text
         published = date.fromisoformat(article.published[:10])
-        if published < self.story.deal_date or not self._names_story(lower(text)):
+        if (
+            published < self.story.deal_date
+            or article.published < (self.story.deal_at or "")
+            or not self._names_story(lower(text))
+        ):
             return Assessment((), ())
         sentences = [analyse(self.lex, text[s:e], s) for s, e in split_sentences(text)]
         if not self._relevant(text, sentences):

@@ -18,7 +18,7 @@ class FightingRules(Rules):
         anchor = s.attacks[0][0] if s.attacks else None
         if not self._on_topic(s) or self._event_date(s, published, anchor) < self.story.deal_date:
             return []
-        if self._long_ago(s) or s.has(self.lex.denied_report):
+        if self._long_ago(s, published) or s.has(self.lex.denied_report) or self._accident(s):
             return []
         if s.has(self.lex.off_topic) and not s.places:
             return []  # "Russia condemned the US strikes in Iraq": another war's fighting

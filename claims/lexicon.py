@@ -142,12 +142,15 @@ class Lexicon:
         self._bits: dict[str, tuple[int, int]] = {}
         self._stripped: dict[str, str] = {}  # token -> without "'s"
         self.attack = self._list(_listed(lexicon.get("attack")))
-        self.weapon = self._list(_listed(lexicon.get("weapon")))
+        weapons = _listed(lexicon.get("munition")) + _listed(lexicon.get("weapon"))
+        self.munition = self._list(_listed(lexicon.get("munition")))
+        self.weapon = self._list(weapons)
+        self.accident = self._list(_listed(lexicon.get("accident")))
         self.targets = {
             name: self._list(_listed(pats)) for name, pats in (lexicon.get("targets") or {}).items()
         }
         # "Russian attack drones", "Ukraine's power grid": what follows a party's name
-        self.weapon_ahead = _ahead(_listed(lexicon.get("weapon")), 2)
+        self.weapon_ahead = _ahead(weapons, 2)
         self.weapon_near = re.compile(r"^\s+(?:[\w-]+\s+){0,2}?" + self.weapon.regex.pattern)
         self.target_ahead = _ahead(
             [p for pats in (lexicon.get("targets") or {}).values() for p in _listed(pats)], 2

@@ -12,11 +12,21 @@ from claims.lexicon import Lexicon, WordList
 from claims.text import MONTH, MONTHS, event_date
 from truce.records import Stance, Story
 
-_YEAR = re.compile(r"\b(?:in|since|during|from|of|back in) ((?:19|20)\d\d)\b")
+_SEASON = r"(?:spring|summer|autumn|fall|winter)"
+# "in 2014", "in October 2022", "spring 2024", "February 2025": a year named as when
+_YEAR = re.compile(
+    rf"\b(?:(?:in|since|during|from|of|back in)(?: (?:early|late|mid-?))? |{_SEASON} |"
+    rf"{MONTH} )((?:19|20)\d\d)\b"
+)
 # "in February", "the February drone attack": a month named as when, not a day ("February 3")
 _MONTH_NAMED = re.compile(
-    rf"\b(?:in|during|back in|earlier in|early|late|mid-?) {MONTH}\b(?! \d)|\b{MONTH}(?:'s|\u2019s)? "
-    r"(?:[\w-]+ )?(?:attacks?|strikes?|raids?|assaults?|bombardments?|shelling|bombing)\b"
+    rf"\b(?:in|during|back in|earlier in|early|late|mid-?) {MONTH}\b(?! \d{{1,2}}\b)|\b{MONTH}"
+    r"(?:'s|\u2019s)? (?:[\w-]+ )?(?:attacks?|strikes?|raids?|assaults?|bombardments?|shelling|"
+    r"bombing)\b"
+)
+_RECENT = re.compile(
+    r"\b(?:overnight|last night|this morning|today|tonight|yesterday|this week|hours ago|on "
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b"
 )
 _AND = re.compile(r"\s*(?:,|and|&|as well as|, and)\s*")
 FULL_TRUCE = re.compile(
@@ -60,22 +70,31 @@ class Rules:
             ) + len(s.places)
         return found
 
-    def _long_ago(self, s: Sentence) -> bool:
-        """ "Last winter", "since the start of the war", "in 2014", "the February attack": before
-        the deal."""
+    def _long_ago(self, s: Sentence, published: date) -> bool:
+        """ "Last winter", "since the start of the war", "in 2014", "the February attack", "in
+        December" said in April: before the deal. Unless the sentence tells of something
+        recent too ("hit overnight, the first strike since it was destroyed in 2024")."""
         found = s.memo.get("long_ago")
         if found is None:
             deal = self.story.deal_date
-            years = (int(m.group(1)) for m in _YEAR.finditer(s.low))
-            months = (
-                MONTHS.index(m.group(1) or m.group(2)) + 1 for m in _MONTH_NAMED.finditer(s.low)
-            )
+            years = [int(m.group(m.lastindex or 1)) for m in _YEAR.finditer(s.low)]
+            # a month later in the year than the publication's is last year's
+            months = [
+                date(published.year - (month > published.month), month, 1)
+                for month in (
+                    MONTHS.index(m.group(1) or m.group(2)) + 1 for m in _MONTH_NAMED.finditer(s.low)
+                )
+            ]
             found = s.memo["long_ago"] = (
                 s.has(self.lex.long_ago)
                 or any(y < deal.year for y in years)
-                or any(m < deal.month for m in months)
-            )
+                or any(m < deal.replace(day=1) for m in months)
+            ) and not _RECENT.search(s.low)
         return found
+
+    def _accident(self, s: Sentence) -> bool:
+        """A gas explosion, a short circuit: what burned or blew up was not attacked."""
+        return s.has(self.lex.accident) and not s.has(self.lex.munition)
 
     def _event_date(self, s: Sentence, published: date, anchor: int | None) -> date:
         key = ("day", anchor)

@@ -6,13 +6,14 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
 
+from truce.clock import iso
 from truce.errors import ConfigError
 from truce.records import CLAIM_KINDS, TIERS, Claim, Feed, Party, Story, Window
 
@@ -221,6 +222,18 @@ def _date(value: Any, path: Path, what: str) -> date:
         raise ConfigError(f"{what} must be a date (YYYY-MM-DD), got {value!r}", str(path)) from None
 
 
+def _instant(value: Any, path: Path, what: str) -> str:
+    """A moment as the database stores it (UTC ISO with a Z)."""
+    if isinstance(value, datetime):
+        return iso(value)
+    try:
+        return iso(datetime.fromisoformat(str(value).replace("Z", "+00:00")))
+    except ValueError:
+        raise ConfigError(
+            f"{what} must be a date and time (2025-03-18T16:00:00Z), got {value!r}", str(path)
+        ) from None
+
+
 def _int(value: Any, path: Path, what: str) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
@@ -287,6 +300,16 @@ def load_story(story: str = DEFAULT_STORY) -> Story:
         seen.add(claim.id)
     with _at(line_of(raw, "deal_date")):
         deal_date = _date(raw["deal_date"], path, "deal_date")
+    deal_at = None
+    if raw.get("deal_at") is not None:
+        with _at(line_of(raw, "deal_at")):
+            deal_at = _instant(raw["deal_at"], path, "deal_at")
+        if deal_at[:10] != deal_date.isoformat():
+            raise ConfigError(
+                f"deal_at {deal_at} is not on deal_date {deal_date}",
+                str(path),
+                line_of(raw, "deal_at"),
+            )
     return Story(
         id=str(raw["story"]),
         title=str(raw.get("title", raw["story"])),
@@ -295,6 +318,7 @@ def load_story(story: str = DEFAULT_STORY) -> Story:
         window=Window(start, end),
         parties=tuple(parties.values()),
         claims=tuple(claims),
+        deal_at=deal_at,
     )
 
 

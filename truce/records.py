@@ -193,6 +193,8 @@ class Story:
     window: Window
     parties: tuple[Party, ...]
     claims: tuple[Claim, ...]
+    # when on `deal_date` the deal was made (UTC ISO): what was published earlier is before it
+    deal_at: str | None = None
 
     def claim(self, claim_id: str) -> Claim:
         for claim in self.claims:
