@@ -66,7 +66,7 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
         ):
             return Assessment((), ())
         sentences = [analyse(self.lex, text[s:e], s) for s, e in split_sentences(text)]
-        if not self._relevant(text, sentences):
+        if not self._relevant(sentences):
             return Assessment((), ())
         evidence, mentions = [], []
         for claim in self.story.claims:
@@ -99,11 +99,11 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
             self.lex.find_places(tokenize(low))
         )
 
-    def _relevant(self, text: str, sentences: list[Sentence]) -> bool:
+    def _relevant(self, sentences: list[Sentence]) -> bool:
         """The relevance gate: the article must be about the story's parties or places, and not
         mainly about another conflict."""
         on_topic = sum(self._on_topic(s) for s in sentences)
-        return on_topic > 0 and len(self.lex.off_topic.findall(lower(text))) < on_topic
+        return on_topic > 0 and sum(len(s.find(self.lex.off_topic)) for s in sentences) < on_topic
 
     def _evidence(self, article: Article, claim: Claim, c: Candidate) -> Evidence:
         return Evidence(

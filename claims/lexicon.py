@@ -76,9 +76,6 @@ class WordList:
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         return self.regex.finditer(text)
 
-    def findall(self, text: str) -> list[str]:
-        return self.regex.findall(text)
-
 
 def lower(text: str) -> str:
     """Lower-case with offsets kept (a few characters grow when lower-cased)."""

@@ -65,7 +65,7 @@ class TermRules(Rules):
         window = self.story.window
         hedged = s.has(self.lex.hedge)
         if s.has(_START_CUE):
-            for day in explicit_dates(s.text, published):
+            for day in explicit_dates(s.low, published):
                 if day == window.start:
                     return [Candidate("confirms", s, "window.start-date", 0.75)]
                 if -3 <= (day - window.start).days <= 20 and day < window.end - timedelta(days=5):

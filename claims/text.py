@@ -102,22 +102,20 @@ _MONTHS = {m: i for i, m in enumerate(MONTHS, 1)}
 MONTH = "(" + "|".join(MONTHS) + ")"
 _EXPLICIT = re.compile(
     rf"\b(?:{MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?|(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH})\b",
-    re.IGNORECASE,
 )
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _WEEKDAY = re.compile(
-    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE
+    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
 )
 _PERIOD = re.compile(
     r"\b(?:since|from|after|until|till|through|announced on|took effect on|"
     r"began on|started on|ordered (?:by [\w ]+ )?on)\s+(?:the\s+)?$",
-    re.IGNORECASE,
 )
-_YESTERDAY = re.compile(r"\b(yesterday|last night|the previous day|a day earlier)\b", re.IGNORECASE)
+_YESTERDAY = re.compile(r"\b(yesterday|last night|the previous day|a day earlier)\b")
 
 
 def explicit_dates(sentence: str, published: date) -> list[date]:
-    """Every "25 March" / "March 25th" in `sentence`, in the publication's year."""
+    """Every "25 March" / "March 25th" in `sentence` (lower-cased), in the publication's year."""
     found = []
     for m in _EXPLICIT.finditer(sentence):
         month_name = m.group(1) or m.group(4)
@@ -131,7 +129,7 @@ def explicit_dates(sentence: str, published: date) -> list[date]:
 
 
 def event_date(sentence: str, published: date, anchor: int | None = None) -> date:
-    """The day an event in `sentence` happened: the explicit date or weekday ("on Tuesday",
+    """The day an event in `sentence` (lower-cased) happened: the explicit date or weekday ("on Tuesday",
     "Wednesday's strike") nearest to `anchor` (the attack word), else "yesterday", else the
     publication day. Never later than publication, never more than 60 days before it."""
     candidates: list[tuple[int, date]] = []
