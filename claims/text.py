@@ -104,9 +104,7 @@ _EXPLICIT = re.compile(
     rf"\b(?:{MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?|(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH})\b",
 )
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_WEEKDAY = re.compile(
-    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
-)
+_WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
 _PERIOD = re.compile(
     r"\b(?:since|from|after|until|till|through|announced on|took effect on|"
     r"began on|started on|ordered (?:by [\w ]+ )?on)\s+(?:the\s+)?$",
