@@ -86,7 +86,8 @@ class BreachRules(Rules):
         if side is not None and side not in set(claim.territory):
             return []
         day = self._event_date(s, published, anchor if pairs else None)
-        if s.has(_DURING) and published >= self.story.window.start:
+        # one can only violate the deal while it holds: "had violated it dozens of times"
+        if (s.has(_DURING) or not pairs) and published >= self.story.window.start:
             day = min(day, self.story.window.end - timedelta(days=1))
         if s.has(_HOURS_AFTER_DEAL):
             day = min(day, self.story.deal_date + timedelta(days=1))

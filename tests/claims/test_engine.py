@@ -113,6 +113,13 @@ BREACHES = [
         "2025-04-28T12:00:00Z",
         {"energy-halt": ("breach", True)},
     ),
+    # a violation of the deal, told the day after it ran out, happened while it held
+    (
+        "Peskov said Russia had complied with the energy moratorium while Ukraine had violated "
+        "it dozens of times.",
+        "2025-04-17T12:00:00Z",
+        {"ukraine-reciprocity": ("breach", True)},
+    ),
 ]
 
 NOT_BREACHES = [
