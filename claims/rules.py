@@ -12,6 +12,7 @@ from claims.lexicon import Lexicon, WordList
 from claims.text import MONTH, MONTHS, event_date
 from truce.records import Stance, Story
 
+_ANY_YEAR = re.compile(r"\b(?:19|20)\d\d\b")  # cheap: most sentences name no year
 _SEASON = r"(?:spring|summer|autumn|fall|winter)"
 # "in 2014", "in October 2022", "spring 2024", "February 2025": a year named as when
 _YEAR = re.compile(
@@ -77,7 +78,10 @@ class Rules:
         found = s.memo.get("long_ago")
         if found is None:
             deal = self.story.deal_date
-            years = [int(m.group(m.lastindex or 1)) for m in _YEAR.finditer(s.low)]
+            years = [
+                int(m.group(m.lastindex or 1))
+                for m in (_YEAR.finditer(s.low) if _ANY_YEAR.search(s.low) else ())
+            ]
             # a month later in the year than the publication's is last year's
             months = [
                 date(published.year - (month > published.month), month, 1)
