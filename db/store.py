@@ -76,6 +76,25 @@ def _explain(exc: sqlite3.Error, path: str) -> str:
 _NOT_OURS = (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT)
 
 
+def check_writable(db: Database) -> None:
+    """Fail now, in one line, when the database cannot be written (a read-only file), not once
+    a run has fetched its feeds. Another process writing is no failure: the run lock decides."""
+    with storage_errors(db):
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        db.execute("PRAGMA busy_timeout = 0")
+        try:
+            # a real write, rolled back: SQLite lets a read-only file begin a transaction
+            db.execute("BEGIN IMMEDIATE")
+            db.execute(f"PRAGMA user_version = {int(version)}")
+        except sqlite3.OperationalError as exc:
+            if _primary_code(exc) != sqlite3.SQLITE_BUSY:
+                raise
+        finally:
+            if db.conn.in_transaction:
+                db.execute("ROLLBACK")
+            db.execute("PRAGMA busy_timeout = 30000")
+
+
 def open_db(path: str | Path) -> Database:
     """Open (creating if needed) and migrate a Truce Watch database."""
     path = Path(path)

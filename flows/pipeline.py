@@ -15,6 +15,7 @@ Every "now" is `as_of` (or the one clock), so a replay dates everything as it wo
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -100,11 +101,17 @@ def _cycle(
     run_id = uuid.uuid4().hex[:12]
     db = open_db(db_path)
     store.start_run(db, run_id, "pipeline", story, iso(clock.now()), iso(now))
-    ingested = ingest_feeds(db_path, feeds, now, run_id)
-    assessed = assess_and_update(db_path, story, now)
-    story_record, _engine = steps.story_and_engine(story)
-    day = steps.digest_due(db, story_record, now)
-    digest_path = publish_digest(db_path, story, reports_dir, day, now) if day else None
+    try:
+        ingested = ingest_feeds(db_path, feeds, now, run_id)
+        assessed = assess_and_update(db_path, story, now)
+        story_record, _engine = steps.story_and_engine(story)
+        day = steps.digest_due(db, story_record, now)
+        digest_path = publish_digest(db_path, story, reports_dir, day, now) if day else None
+    except Exception as exc:
+        # the runs table says the run ended and why; what it stored stays (each step commits)
+        with contextlib.suppress(Exception):
+            store.finish_run(db, run_id, iso(clock.now()), error=str(exc) or type(exc).__name__)
+        raise
     store.finish_run(
         db,
         run_id,

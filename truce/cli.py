@@ -152,6 +152,7 @@ def run(
     as_of: AsOfOption = None,
 ) -> None:
     """One cycle: ingest, assess, and write the digest if one is due."""
+    from db import store
     from truce.config import feed_from_location, load_feeds, seeds_dir
 
     path = _db_path(db)
@@ -161,7 +162,9 @@ def run(
     else:
         feed_list = load_feeds(feeds or seeds_dir() / "feeds.yaml")
     story_record, _engine = _story(story)  # a broken seeds file fails before the database is made
-    _open(path, must_exist=False).close()
+    database = _open(path, must_exist=False)
+    store.check_writable(database)  # a read-only database fails before the 10-20 s flow start
+    database.close()
     now = _as_of(as_of, story_record.timezone)
     from flows.pipeline import pipeline
 

@@ -116,3 +116,18 @@ def test_evidence_loads_in_publication_order(tmp_path: Path, story: Story) -> No
     assert [
         e.article_id for e in store.load_evidence(db, story, known_by="2025-03-22T10:00:00Z")
     ] == ["e1"]
+
+
+def test_a_writable_database_passes_the_write_check_even_while_another_writes(
+    tmp_path: Path,
+) -> None:
+    db = open_db(tmp_path / "t.db")
+    other = open_db(tmp_path / "t.db")
+    other.execute("BEGIN IMMEDIATE")  # another run in the middle of a write
+    try:
+        store.check_writable(db)  # not read-only: the run lock decides what happens next
+    finally:
+        other.execute("ROLLBACK")
+    store.check_writable(db)
+    assert not db.conn.in_transaction
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] == 30000

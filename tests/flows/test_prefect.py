@@ -115,6 +115,22 @@ def test_a_feed_that_fails_twice_is_retried_and_then_stored(
 
 
 @pytest.mark.prefect
+def test_a_failed_run_is_recorded_as_ended_with_its_error(
+    prefect_harness: None, tmp_path: Path
+) -> None:
+    from flows.pipeline import pipeline
+
+    db = tmp_path / "t.db"
+    feeds = [Feed("ok", str(DATA / "atom_offsets.xml"), "Ok")]
+    state = pipeline(str(db), feeds, story="no-such-story", as_of=NOW, return_state=True)
+    assert state.is_failed()
+    (run,) = open_db(db).query("SELECT finished, error, new_articles FROM runs")
+    assert run["finished"] and "no-such-story" in run["error"]
+    # what the run stored before it failed stays
+    assert open_db(db).execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+
+
+@pytest.mark.prefect
 def test_a_feed_that_always_fails_leaves_the_flow_completed(
     prefect_harness: None, tmp_path: Path
 ) -> None:
