@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import glob
 import itertools
 import os
 from dataclasses import dataclass
@@ -318,10 +319,30 @@ def write_digest(db: Database, story: Story, day: date, now: datetime, out_dir: 
     return path
 
 
+def _remove_stale_temps(path: Path) -> None:
+    """Remove what a killed writer left of `path`: temporary files of processes that are gone."""
+    for temp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        pid = temp.name[len(path.name) + 2 : -len(".tmp")]
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        temp.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write a file whole or not at all: a hidden temporary file beside it, then a rename, so a
     reader (or a run killed half-way) never sees half a digest."""
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    _remove_stale_temps(path)
     try:
         temp.write_text(text, encoding="utf-8")
         os.replace(temp, path)

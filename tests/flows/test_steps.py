@@ -113,3 +113,19 @@ def test_a_lightly_edited_wire_copy_joins_the_story_cluster(tmp_path: Path) -> N
         r["feed_id"]: r["cluster"] for r in db.query("SELECT feed_id, cluster FROM articles")
     }
     assert clusters["wire"] == clusters["daily"] != clusters["other"]
+
+
+def test_writing_a_file_removes_what_a_killed_writer_left(tmp_path: Path) -> None:
+    import os
+    import subprocess
+
+    dead = subprocess.Popen(["true"])  # a process id that no longer runs
+    dead.wait()
+    stale = tmp_path / f".2025-03-20.md.{dead.pid}.tmp"
+    live = tmp_path / f".2025-03-20.md.{os.getppid()}.tmp"  # a running process: not stale
+    other = tmp_path / f".2025-03-21.md.{dead.pid}.tmp"  # another file's
+    for path in (stale, live, other):
+        path.write_text("half a digest")
+    steps.write_atomic(tmp_path / "2025-03-20.md", "# digest\n")
+    assert (tmp_path / "2025-03-20.md").read_text() == "# digest\n"
+    assert not stale.exists() and live.exists() and other.exists()
