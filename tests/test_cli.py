@@ -152,6 +152,22 @@ def test_eval_reports_metrics(capsys: pytest.CaptureFixture[str]) -> None:
     assert {"precision", "recall", "f1", "support"} <= set(report["per_claim"][0])
 
 
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "tests/data/labelled").glob("*.jsonl")), ids=lambda p: p.name
+)
+def test_every_labelled_set_is_well_formed(path: Path) -> None:
+    from truce.config import load_story
+    from truce.labelled import load_labelled
+
+    claims = {c.id: c for c in load_story().claims}
+    items = load_labelled(path)
+    assert len({i.article.id for i in items}) == len(items) >= 75
+    for item in items:
+        for claim_id, (stance, alleged) in item.labels.items():
+            assert claim_id in claims, (item.article.id, claim_id)
+            assert (alleged is not None) == (stance == "breach"), (item.article.id, claim_id)
+
+
 def test_eval_bad_file_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "x"\n')
