@@ -45,14 +45,8 @@ _OBJECT_OF = {
     "met",
 }
 _PUNCTUATION = {",", ";", ":", "(", ")", "\u2014", "\u2013"}
-_CLAUSE = {
-    ",",
-    ";",
-    ":",
-    "(",
-    ")",
-    "\u2014",
-    "\u2013",
+# where the words before a position stop being about it
+_CLAUSE = _PUNCTUATION | {
     "but",
     "while",
     "whereas",
