@@ -58,8 +58,8 @@ class BreachRules(Rules):
         """A strike by the committed party on a protected target in protected ground, inside
         the window; or an accusation that the party violated the deal."""
         if s.has(self.lex.denied_report) or self._long_ago(s, published) or self._accident(s):
-            return []  # a denial of an attack, or an attack long before the deal
-        # an attack whose nearest target in its clause is a protected one
+            return []  # a denial, an attack long before the deal, an accident
+        # an attack that hit a protected target (see _targets_hit)
         pairs = [a for a in s.attacks if self._targets_hit(s, a) & set(claim.targets)]
         if pairs:
             # "Russia refrains, while Kyiv keeps hitting Russian energy sites": each attack has
