@@ -190,6 +190,10 @@ def test_not_breaches(engine: Engine, text: str, published: str) -> None:
 def test_before_the_deal_nothing_counts(engine: Engine) -> None:
     text = "Putin agreed to halt strikes on energy infrastructure for 30 days, the Kremlin said."
     assert stances(engine, article(text, "2025-03-12T07:00:00Z")) == {}
+    # the morning of the deal's day, before the call ended (claims.yaml deal_at)
+    strike = "Russian drones hit a substation in Odesa region overnight, officials said."
+    assert stances(engine, article(strike, "2025-03-18T09:00:00Z")) == {}
+    assert stances(engine, article(strike, "2025-03-19T09:00:00Z"))["energy-halt"][0] == "breach"
 
 
 OFF_TOPIC = [
