@@ -1,8 +1,9 @@
 from pathlib import Path
 
+import pytest
 from sqlite_utils import Database
 
-from db import open_db
+from db import open_db, store
 from db.schema import VIEWS, latest_version, migrations, schema_version
 
 
@@ -59,10 +60,31 @@ def test_near_copy_bands_migrate_under_their_dates(tmp_path: Path) -> None:
     old["article_bands"].insert_all(
         [{"band": 1, "article_id": "a"}, {"band": 258, "article_id": "a"}]
     )
+    migrations.apply(old, stop_before="m010_bands_by_block")
+    rows = old.execute("SELECT band, published, article_id, simhash FROM article_bands").fetchall()
+    assert rows == [(1, "2025-03-20T08:00:00Z", "a", -5), (258, "2025-03-20T08:00:00Z", "a", -5)]
+
+
+@pytest.mark.parametrize("simhash", [-5, 1, -(1 << 63), (1 << 63) - 1, 0x0123_4567_89AB_CDEF])
+def test_near_copy_bands_migrate_to_blocks(tmp_path: Path, simhash: int) -> None:
+    path = tmp_path / "old.db"
+    old = Database(path)
+    migrations.apply(old, stop_before="m010_bands_by_block")  # eight 8-bit bands
+    old["feeds"].insert({"id": "f", "url": "u", "outlet": "o", "tier": "wire"})
+    article = {"feed_id": "f", "outlet": "o", "title": "t", "summary": "s", "dated": 1}
+    article |= {"fetched": "x", "updated": "x", "content_hash": "h", "cluster": "c"}
+    old["articles"].insert_all(
+        [
+            {"id": "a", "published": "2025-03-20T08:00:00Z", "simhash": simhash, **article},
+            {"id": "b", "published": "2025-03-21T08:00:00Z", "simhash": None, **article},
+        ]
+    )
     old.close()
     db = open_db(path)
     rows = db.execute("SELECT band, published, article_id, simhash FROM article_bands").fetchall()
-    assert rows == [(1, "2025-03-20T08:00:00Z", "a", -5), (258, "2025-03-20T08:00:00Z", "a", -5)]
+    assert sorted(rows) == sorted(
+        (band, "2025-03-20T08:00:00Z", "a", simhash) for band in store.bands(simhash)
+    )
 
 
 def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:

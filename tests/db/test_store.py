@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from db import open_db, store
 from parsers.feed import simhash
 from truce.records import Entry, Evidence, Feed, Story
@@ -116,3 +120,24 @@ def test_evidence_loads_in_publication_order(tmp_path: Path, story: Story) -> No
     assert [
         e.article_id for e in store.load_evidence(db, story, known_by="2025-03-22T10:00:00Z")
     ] == ["e1"]
+
+
+BITS = st.lists(st.integers(0, 63), unique=True, max_size=store.NEAR_DUPLICATE_BITS + 3)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(-(1 << 63), (1 << 63) - 1).filter(bool), BITS)
+def test_the_band_lookup_finds_every_simhash_within_the_distance(
+    tmp_path_factory: pytest.TempPathFactory, value: int, bits: list[int]
+) -> None:
+    """Four 16-bit blocks probed with one bit flipped each: nothing within 7 bits is missed,
+    nothing further is taken, wherever the differing bits fall."""
+    db = open_db(tmp_path_factory.mktemp("bands") / "t.db")
+    store.save_feed(db, FEED)
+    stored = replace(entry(1, "2025-03-20T08:00:00Z"), simhash=value)
+    store.save_entries(db, FEED, [stored], "2025-03-20T09:00:00Z", "r")
+    flipped = value ^ sum(1 << bit for bit in bits)
+    flipped = flipped - (1 << 64) if flipped >= 1 << 63 else flipped
+    probe = replace(entry(2, "2025-03-21T08:00:00Z"), simhash=flipped)
+    near = store.cluster_of(db, probe) == stored.story_key
+    assert near == (len(bits) <= store.NEAR_DUPLICATE_BITS)
