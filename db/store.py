@@ -123,14 +123,6 @@ def _json(values: Iterable[str]) -> str:
     return json.dumps(list(values))
 
 
-def _insert(db: Database, table: str, row: dict[str, Any]) -> None:
-    """One plain INSERT: sqlite-utils' insert checks the schema on every call."""
-    columns = ", ".join(f'"{column}"' for column in row)
-    db.execute(
-        f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(row))})", list(row.values())
-    )
-
-
 # Feeds and fetches ---------------------------------------------------------------------------
 
 
@@ -202,18 +194,19 @@ def save_entries(
 ) -> tuple[int, int]:
     """Store one feed's entries in one transaction. Returns (new, updated) article counts.
     An entry seen again with different content is updated and its revision bumped."""
-    new = updated = count = 0
+    entries = list(entries)
+    new = updated = 0
     with storage_errors(db), db.atomic():
+        stored = _stored_versions(db, [entry.id for entry in entries])
+        pending = PendingArticles(fetched_at)
         for entry in entries:
-            count += 1
-            existing = list(
-                db.query(
-                    "SELECT content_hash, revision, simhash FROM articles WHERE id = ?",
-                    [entry.id],
-                )
-            )
-            if existing and existing[0]["content_hash"] == entry.content_hash:
+            existing = stored.get(entry.id)
+            if existing and existing[0] == entry.content_hash:
                 continue  # seen before, unchanged
+            if existing:
+                # an update goes straight to the database, as do the new rows before it, so
+                # that everything after it sees the rows as they now are
+                pending.write(db)
             row = {
                 "id": entry.id,
                 "feed_id": feed.id,
@@ -225,18 +218,20 @@ def save_entries(
                 "dated": int(entry.dated),
                 "updated": fetched_at,
                 "content_hash": entry.content_hash,
-                "cluster": cluster_of(db, entry),
+                "cluster": cluster_of(db, entry, pending),
                 "simhash": entry.simhash or None,
             }
             if not existing:
-                _insert(db, "articles", {**row, "fetched": fetched_at, "revision": 1, "text": ""})
+                pending.add(entry, row)
+                stored[entry.id] = (entry.content_hash, 1, entry.simhash or None)
                 new += 1
             else:
-                db.table("articles").update(
-                    entry.id, {**row, "revision": existing[0]["revision"] + 1}
-                )
+                revision = existing[1] + 1
+                db.table("articles").update(entry.id, {**row, "revision": revision})
+                _save_bands(db, entry, existing[2])
+                stored[entry.id] = (entry.content_hash, revision, entry.simhash or None)
                 updated += 1
-            _save_bands(db, entry, existing[0]["simhash"] if existing else None)
+        pending.write(db)
         db.execute(
             """UPDATE feeds SET last_fetched = ?, last_success = ?, last_error = NULL,
                consecutive_failures = 0, next_fetch = NULL, etag = coalesce(?, etag),
@@ -260,7 +255,7 @@ def save_entries(
                 "run_id": run_id,
                 "ok": 1,
                 "http_status": http_status,
-                "entries": count,
+                "entries": len(entries),
                 "new_articles": new,
                 "updated_articles": updated,
                 "bozo": bozo,
@@ -270,6 +265,85 @@ def save_entries(
             pk=("feed_id", "fetched_at"),
         )
     return new, updated
+
+
+def _stored_versions(db: Database, ids: list[str]) -> dict[str, tuple[str, int, int | None]]:
+    """(content hash, revision, SimHash) of the articles already stored under these ids: one
+    query per feed, not one per entry."""
+    rows = db.execute(
+        """SELECT id, content_hash, revision, simhash FROM articles
+           WHERE id IN (SELECT value FROM json_each(?))""",
+        [json.dumps(ids)],
+    )
+    return {
+        article_id: (content_hash, revision, simhash)
+        for article_id, content_hash, revision, simhash in rows
+    }
+
+
+_ARTICLE_COLUMNS = (
+    "id", "feed_id", "outlet", "url", "title", "summary", "published", "dated", "updated",
+    "content_hash", "cluster", "simhash", "fetched", "revision", "text",
+)  # fmt: skip
+
+
+class PendingArticles:
+    """New articles of one feed not yet written: written together (one executemany for the
+    rows, one for their bands) when the feed is done or before an update. Until then the
+    near-copy lookup sees them here as it would see them in the database: after every stored
+    article in URL order (their rowids will be higher), stored `fetched_at`."""
+
+    def __init__(self, fetched_at: str) -> None:
+        self.fetched_at = fetched_at
+        self._clear()
+
+    def _clear(self) -> None:
+        self.rows: list[tuple[Any, ...]] = []
+        self.bands: list[tuple[int, str, str, int]] = []
+        self.by_url: dict[str, list[tuple[str, str]]] = {}  # url: (id, cluster), in order
+        self.by_band: dict[int, list[tuple[str, str, int, str]]] = {}  # id, published, ...
+
+    def add(self, entry: Entry, row: dict[str, Any]) -> None:
+        values = {**row, "fetched": self.fetched_at, "revision": 1, "text": ""}
+        self.rows.append(tuple(values[column] for column in _ARTICLE_COLUMNS))
+        if entry.url:
+            self.by_url.setdefault(entry.url, []).append((entry.id, row["cluster"]))
+        for band in bands(entry.simhash):
+            self.bands.append((band, entry.published, entry.id, entry.simhash))
+            self.by_band.setdefault(band, []).append(
+                (entry.id, entry.published, entry.simhash, row["cluster"])
+            )
+
+    def url_cluster(self, url: str, article_id: str) -> str | None:
+        """The cluster of the first pending article at this URL (not this one)."""
+        return next((c for other, c in self.by_url.get(url, ()) if other != article_id), None)
+
+    def first_near(
+        self, entry: Entry, probes: list[int], low: str, high: str
+    ) -> tuple[str, str, str] | None:
+        """(fetched, id, cluster) of the first pending near copy, by (fetched, id)."""
+        near = {
+            (self.fetched_at, other, cluster)
+            for probe in probes
+            for other, published, simhash, cluster in self.by_band.get(probe, ())
+            if other != entry.id
+            and low <= published <= high
+            and ((simhash ^ entry.simhash) & _UNSIGNED).bit_count() <= NEAR_DUPLICATE_BITS
+        }
+        return min(near) if near else None
+
+    def write(self, db: Database) -> None:
+        if not self.rows:
+            return
+        columns = ", ".join(f'"{column}"' for column in _ARTICLE_COLUMNS)
+        db.conn.executemany(
+            f"INSERT INTO articles ({columns}) VALUES ({_marks(_ARTICLE_COLUMNS)})", self.rows
+        )
+        db.conn.executemany(
+            "INSERT INTO article_bands (band, published, article_id, simhash) VALUES (?, ?, ?, ?)",
+            self.bands,
+        )
+        self._clear()
 
 
 NEAR_DUPLICATE_BITS = 7  # SimHash distance at or under which two texts are one story
@@ -299,18 +373,20 @@ def band_probes(value: int) -> list[int]:
     return [band ^ flip for band in bands(value) for flip in _FLIPS]
 
 
-def cluster_of(db: Database, entry: Entry) -> str:
+def cluster_of(db: Database, entry: Entry, pending: PendingArticles | None = None) -> str:
     """Copies of one story in several feeds share one cluster: the same URL, or near-same
-    words (SimHash) published within a few days; else the story's own key."""
+    words (SimHash) published within a few days; else the story's own key. `pending`: the
+    feed's new articles not yet written, looked at as if they were."""
     if entry.url:
-        rows = list(
-            db.query(
-                "SELECT cluster FROM articles WHERE url = ? AND id != ? LIMIT 1",
-                [entry.url, entry.id],
-            )
-        )
-        if rows:
-            return str(rows[0]["cluster"])
+        row = db.execute(
+            "SELECT cluster FROM articles WHERE url = ? AND id != ? LIMIT 1",
+            [entry.url, entry.id],
+        ).fetchone()
+        if row:
+            return str(row[0])
+        cluster = pending.url_cluster(entry.url, entry.id) if pending else None
+        if cluster is not None:
+            return cluster
     if entry.simhash:
         day = datetime.fromisoformat(entry.published.replace("Z", "+00:00"))
         low = (day - timedelta(days=NEAR_DUPLICATE_DAYS)).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -326,14 +402,19 @@ def cluster_of(db: Database, entry: Entry) -> str:
             )
             if ((simhash ^ entry.simhash) & _UNSIGNED).bit_count() <= NEAR_DUPLICATE_BITS
         ]
-        if near:  # the story's first copy, in the order they were stored
+        # the story's first copy, in the order they were stored
+        first = None
+        if near:
             first = db.execute(
-                """SELECT cluster FROM articles WHERE id IN (SELECT value FROM json_each(?))
-                   ORDER BY fetched, id LIMIT 1""",
+                """SELECT fetched, id, cluster FROM articles
+                   WHERE id IN (SELECT value FROM json_each(?)) ORDER BY fetched, id LIMIT 1""",
                 [json.dumps(near)],
             ).fetchone()
-            if first:
-                return str(first[0])
+        waiting = pending.first_near(entry, wanted, low, high) if pending else None
+        if first is None or (waiting is not None and waiting < tuple(first)):
+            first = waiting
+        if first is not None:
+            return str(first[2])
     return entry.story_key
 
 
