@@ -235,6 +235,16 @@ def m010_bands_by_block(db: Database) -> None:
     db.execute("ALTER TABLE article_bands_by_block RENAME TO article_bands")
 
 
+@migrations()
+def m011_fts_rows_written_in_bulk(db: Database) -> None:
+    # New articles' full-text rows are written by db/store.py, one statement per feed, not by
+    # an insert trigger: each row's INSERT with the trigger opened a statement savepoint, and
+    # FTS5 (SQLite 3.40) writes its pending terms to disk as a new segment at every savepoint,
+    # so every article became a segment to merge (~80 us an article). The update and delete
+    # triggers stay: changes are rare, and keep the index in sync whoever makes them.
+    db.execute("DROP TRIGGER IF EXISTS articles_ai")
+
+
 def ensure_views(db: Database) -> None:
     """Views hold no data: after the tables have migrated, (re)create any that changed."""
     for name, sql in VIEWS.items():

@@ -339,6 +339,13 @@ class PendingArticles:
         db.conn.executemany(
             f"INSERT INTO articles ({columns}) VALUES ({_marks(_ARTICLE_COLUMNS)})", self.rows
         )
+        # the full-text rows in one statement (there is no insert trigger: migration 11)
+        db.execute(
+            """INSERT INTO articles_fts (rowid, title, summary, text)
+               SELECT rowid, title, summary, text FROM articles
+               WHERE id IN (SELECT value FROM json_each(?))""",
+            [json.dumps([row[0] for row in self.rows])],
+        )
         db.conn.executemany(
             "INSERT INTO article_bands (band, published, article_id, simhash) VALUES (?, ?, ?, ?)",
             self.bands,

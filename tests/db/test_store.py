@@ -219,3 +219,8 @@ def test_a_feed_stored_at_once_equals_its_entries_stored_one_by_one(
         for one in entries:
             store.save_entries(one_by_one, FEED, [one], fetched, "r")
     assert _rows(together) == _rows(one_by_one)
+    # the full-text index holds exactly the stored rows (new ones written in bulk, updated ones
+    # by the update trigger)
+    together.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
+    matched = together.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'text'")
+    assert sorted(matched) == together.execute("SELECT rowid FROM articles ORDER BY 1").fetchall()
