@@ -94,6 +94,12 @@ def open_db(path: str | Path) -> Database:
             # more CPU). Pages are cached only when read, so small commands pay nothing.
             db.execute("PRAGMA cache_size = -32768")
             db.enable_wal()
+            # Checkpoint the WAL into the database every 10,000 pages (~40 MB) instead of 1,000:
+            # one feed's commit dirties over a thousand pages of hashed-key index entries, so
+            # nearly every commit of a backfill checkpointed, writing the same hot index pages
+            # again each time (a 100k backfill's store step: ~420 -> ~325 us an entry). The WAL
+            # file keeps the size it grows to; durability is unchanged.
+            db.execute("PRAGMA wal_autocheckpoint = 10000")
             db.execute("PRAGMA foreign_keys = ON")
             if migrations.pending(db):
                 # two processes opening a new database at once must not both migrate it
