@@ -245,6 +245,13 @@ def m011_fts_rows_written_in_bulk(db: Database) -> None:
     db.execute("DROP TRIGGER IF EXISTS articles_ai")
 
 
+@migrations()
+def m012_no_cluster_index(db: Database) -> None:
+    # No query looks articles up by cluster (status and the views read it from the article,
+    # or from articles_known), and each article wrote an entry under a hashed key into it
+    db.execute("DROP INDEX IF EXISTS articles_cluster")
+
+
 def ensure_views(db: Database) -> None:
     """Views hold no data: after the tables have migrated, (re)create any that changed."""
     for name, sql in VIEWS.items():
