@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -254,21 +255,28 @@ def save_entries(
                 feed.id,
             ],
         )
-        db.table("fetches").upsert(
-            {
-                "feed_id": feed.id,
-                "fetched_at": fetched_at,
-                "run_id": run_id,
-                "ok": 1,
-                "http_status": http_status,
-                "entries": len(entries),
-                "new_articles": new,
-                "updated_articles": updated,
-                "bozo": bozo,
-                "etag": etag,
-                "modified": modified,
-            },
-            pk=("feed_id", "fetched_at"),
+        # sqlite-utils' upsert reads the schema first (seven statements, ~0.4 ms a feed)
+        db.execute(
+            """INSERT INTO fetches (feed_id, fetched_at, run_id, ok, http_status, entries,
+                   new_articles, updated_articles, bozo, etag, modified)
+               VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (feed_id, fetched_at) DO UPDATE SET run_id = excluded.run_id,
+                   ok = excluded.ok, http_status = excluded.http_status,
+                   entries = excluded.entries, new_articles = excluded.new_articles,
+                   updated_articles = excluded.updated_articles, bozo = excluded.bozo,
+                   etag = excluded.etag, modified = excluded.modified""",
+            [
+                feed.id,
+                fetched_at,
+                run_id,
+                http_status,
+                len(entries),
+                new,
+                updated,
+                bozo,
+                etag,
+                modified,
+            ],
         )
     return new, updated
 
@@ -386,6 +394,26 @@ def band_probes(value: int) -> list[int]:
     return [band ^ flip for band in bands(value) for flip in _FLIPS]
 
 
+_NEAR_SQL = f"""SELECT article_id, simhash FROM article_bands
+    WHERE band IN ({_marks(range(BLOCKS * len(_FLIPS)))}) AND published BETWEEN ? AND ?
+    AND article_id != ?"""
+_CANONICAL = re.compile(r"[1-9]\d{3}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+
+
+def near_window(published: str) -> tuple[str, str]:
+    """Publication times NEAR_DUPLICATE_DAYS either side, as stored (UTC ISO 8601, Z)."""
+    moment = datetime.fromisoformat(published.replace("Z", "+00:00"))
+    if _CANONICAL.fullmatch(published):
+        # the time of day stays: shift the date alone (strftime costs ~4 us a call)
+        low = (moment.date() - timedelta(days=NEAR_DUPLICATE_DAYS)).isoformat()
+        high = (moment.date() + timedelta(days=NEAR_DUPLICATE_DAYS)).isoformat()
+        if low[0] != "0":  # four-digit years on both sides, as strftime writes them
+            return low + published[10:], high + published[10:]
+    low = (moment - timedelta(days=NEAR_DUPLICATE_DAYS)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    high = (moment + timedelta(days=NEAR_DUPLICATE_DAYS)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return low, high
+
+
 def cluster_of(db: Database, entry: Entry, pending: PendingArticles | None = None) -> str:
     """Copies of one story in several feeds share one cluster: the same URL, or near-same
     words (SimHash) published within a few days; else the story's own key. `pending`: the
@@ -401,18 +429,11 @@ def cluster_of(db: Database, entry: Entry, pending: PendingArticles | None = Non
         if cluster is not None:
             return cluster
     if entry.simhash:
-        day = datetime.fromisoformat(entry.published.replace("Z", "+00:00"))
-        low = (day - timedelta(days=NEAR_DUPLICATE_DAYS)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        high = (day + timedelta(days=NEAR_DUPLICATE_DAYS)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        low, high = near_window(entry.published)
         wanted = band_probes(entry.simhash)
         near = [
             article_id
-            for article_id, simhash in db.execute(
-                f"""SELECT article_id, simhash FROM article_bands
-                    WHERE band IN ({_marks(wanted)}) AND published BETWEEN ? AND ?
-                    AND article_id != ?""",
-                [*wanted, low, high, entry.id],
-            )
+            for article_id, simhash in db.execute(_NEAR_SQL, [*wanted, low, high, entry.id])
             if ((simhash ^ entry.simhash) & _UNSIGNED).bit_count() <= NEAR_DUPLICATE_BITS
         ]
         # the story's first copy, in the order they were stored

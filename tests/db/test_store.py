@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -224,3 +225,24 @@ def test_a_feed_stored_at_once_equals_its_entries_stored_one_by_one(
     together.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
     matched = together.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'text'")
     assert sorted(matched) == together.execute("SELECT rowid FROM articles ORDER BY 1").fetchall()
+
+
+def _window_by_strftime(published: str) -> tuple[str, str]:
+    moment = datetime.fromisoformat(published.replace("Z", "+00:00"))
+    days = timedelta(days=store.NEAR_DUPLICATE_DAYS)
+    return ((moment - days).strftime(STAMP), (moment + days).strftime(STAMP))
+
+
+STAMP = "%Y-%m-%dT%H:%M:%SZ"
+
+
+@given(st.datetimes().map(lambda d: d.strftime(STAMP)) | st.text(alphabet="0129-:TZ", max_size=22))
+def test_the_near_copy_window_is_three_days_either_side(published: str) -> None:
+    try:
+        expected: tuple[str, str] | type[Exception] = _window_by_strftime(published)
+    except (ValueError, OverflowError) as exc:
+        expected = type(exc)
+    try:
+        assert store.near_window(published) == expected
+    except (ValueError, OverflowError) as exc:
+        assert type(exc) is expected
