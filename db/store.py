@@ -353,11 +353,13 @@ class PendingArticles:
         db.conn.executemany(
             f"INSERT INTO articles ({columns}) VALUES ({_marks(_ARTICLE_COLUMNS)})", self.rows
         )
-        # the full-text rows in one statement (there is no insert trigger: migration 11)
+        # the full-text rows in one statement (there is no insert trigger: migration 11), in
+        # rowid order: FTS5 writes out its pending terms whenever a rowid comes lower than the
+        # last, and the id lookup would hand them over in id order (~65 -> ~28 us an article)
         db.execute(
             """INSERT INTO articles_fts (rowid, title, summary, text)
                SELECT rowid, title, summary, text FROM articles
-               WHERE id IN (SELECT value FROM json_each(?))""",
+               WHERE id IN (SELECT value FROM json_each(?)) ORDER BY rowid""",
             [json.dumps([row[0] for row in self.rows])],
         )
         db.conn.executemany(
