@@ -319,13 +319,14 @@ class PendingArticles:
 
     def add(self, entry: Entry, row: dict[str, Any]) -> None:
         values = {**row, "fetched": self.fetched_at, "revision": 1, "text": ""}
-        self.rows.append(tuple(values[column] for column in _ARTICLE_COLUMNS))
+        self.rows.append(tuple(map(values.__getitem__, _ARTICLE_COLUMNS)))
+        cluster = row["cluster"]
         if entry.url:
-            self.by_url.setdefault(entry.url, []).append((entry.id, row["cluster"]))
+            self.by_url.setdefault(entry.url, []).append((entry.id, cluster))
         for band in bands(entry.simhash):
             self.bands.append((band, entry.published, entry.id, entry.simhash))
             self.by_band.setdefault(band, []).append(
-                (entry.id, entry.published, entry.simhash, row["cluster"])
+                (entry.id, entry.published, entry.simhash, cluster)
             )
 
     def url_cluster(self, url: str, article_id: str) -> str | None:
@@ -338,8 +339,8 @@ class PendingArticles:
         """(fetched, id, cluster) of the first pending near copy, by (fetched, id)."""
         near = {
             (self.fetched_at, other, cluster)
-            for probe in probes
-            for other, published, simhash, cluster in self.by_band.get(probe, ())
+            for probe in self.by_band.keys() & probes  # most probes find nothing
+            for other, published, simhash, cluster in self.by_band[probe]
             if other != entry.id
             and low <= published <= high
             and ((simhash ^ entry.simhash) & _UNSIGNED).bit_count() <= NEAR_DUPLICATE_BITS
@@ -399,6 +400,7 @@ def band_probes(value: int) -> list[int]:
 _NEAR_SQL = f"""SELECT article_id, simhash FROM article_bands
     WHERE band IN ({_marks(range(BLOCKS * len(_FLIPS)))}) AND published BETWEEN ? AND ?
     AND article_id != ?"""
+_NEAR_DAYS = timedelta(days=NEAR_DUPLICATE_DAYS)
 _CANONICAL = re.compile(r"[1-9]\d{3}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 
 
@@ -407,12 +409,12 @@ def near_window(published: str) -> tuple[str, str]:
     moment = datetime.fromisoformat(published.replace("Z", "+00:00"))
     if _CANONICAL.fullmatch(published):
         # the time of day stays: shift the date alone (strftime costs ~4 us a call)
-        low = (moment.date() - timedelta(days=NEAR_DUPLICATE_DAYS)).isoformat()
-        high = (moment.date() + timedelta(days=NEAR_DUPLICATE_DAYS)).isoformat()
+        day = moment.date()
+        low, high = (day - _NEAR_DAYS).isoformat(), (day + _NEAR_DAYS).isoformat()
         if low[0] != "0":  # four-digit years on both sides, as strftime writes them
             return low + published[10:], high + published[10:]
-    low = (moment - timedelta(days=NEAR_DUPLICATE_DAYS)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    high = (moment + timedelta(days=NEAR_DUPLICATE_DAYS)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    low = (moment - _NEAR_DAYS).strftime("%Y-%m-%dT%H:%M:%SZ")
+    high = (moment + _NEAR_DAYS).strftime("%Y-%m-%dT%H:%M:%SZ")
     return low, high
 
 
