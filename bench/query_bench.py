@@ -69,6 +69,8 @@ def build(path: Path) -> None:
             }
         )
     db.table("articles").insert_all(articles, batch_size=2000)
+    # the pipeline writes full-text rows itself (db/store.py); here they are built in one go
+    db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
     db.table("claims").insert_all(
         [
             {"id": c.id, "story": story.id, "kind": c.kind, "text": c.text, "sources": ""}

@@ -213,6 +213,45 @@ def m009_selective_evidence_indexes(db: Database) -> None:
     db.execute("CREATE INDEX evidence_rule ON evidence(rule)")
 
 
+@migrations()
+def m010_bands_by_block(db: Database) -> None:
+    # SimHashes indexed as four 16-bit blocks instead of eight 8-bit bands: a near-copy lookup
+    # probes 68 keys (each block, and each with one bit flipped) but reads ~25 times fewer
+    # rows, and every article writes four band rows instead of eight (db/store.py, bands)
+    db.execute(
+        """CREATE TABLE article_bands_by_block (band INTEGER NOT NULL, published TEXT NOT NULL,
+           article_id TEXT NOT NULL REFERENCES articles(id), simhash INTEGER NOT NULL,
+           PRIMARY KEY (band, published, article_id)) WITHOUT ROWID"""
+    )
+    db.execute(
+        """INSERT INTO article_bands_by_block
+           SELECT (block.i << 16) | ((a.simhash >> (16 * block.i)) & 65535), a.published, a.id,
+                  a.simhash
+           FROM articles a, (SELECT 0 AS i UNION ALL SELECT 1 UNION ALL SELECT 2
+                             UNION ALL SELECT 3) block
+           WHERE a.simhash IS NOT NULL AND a.simhash != 0"""
+    )
+    db.execute("DROP TABLE article_bands")
+    db.execute("ALTER TABLE article_bands_by_block RENAME TO article_bands")
+
+
+@migrations()
+def m011_fts_rows_written_in_bulk(db: Database) -> None:
+    # New articles' full-text rows are written by db/store.py, one statement per feed, not by
+    # an insert trigger: each row's INSERT with the trigger opened a statement savepoint, and
+    # FTS5 (SQLite 3.40) writes its pending terms to disk as a new segment at every savepoint,
+    # so every article became a segment to merge (~80 us an article). The update and delete
+    # triggers stay: changes are rare, and keep the index in sync whoever makes them.
+    db.execute("DROP TRIGGER IF EXISTS articles_ai")
+
+
+@migrations()
+def m012_no_cluster_index(db: Database) -> None:
+    # No query looks articles up by cluster (status and the views read it from the article,
+    # or from articles_known), and each article wrote an entry under a hashed key into it
+    db.execute("DROP INDEX IF EXISTS articles_cluster")
+
+
 def ensure_views(db: Database) -> None:
     """Views hold no data: after the tables have migrated, (re)create any that changed."""
     for name, sql in VIEWS.items():

@@ -46,7 +46,10 @@ def _digest(*parts: str) -> str:
 
 def story_key(title: str, summary: str) -> str:
     """Same words in the same order: copies of one wire story share this key."""
-    words = _WORDS.findall(f"{title} {summary}".lower())
+    return _story_key(_WORDS.findall(f"{title} {summary}".lower()))
+
+
+def _story_key(words: list[str]) -> str:
     return _digest(" ".join(words))[:16]
 
 
@@ -54,49 +57,74 @@ def simhash(text: str) -> int:
     """64-bit SimHash over word 3-shingles, as a signed integer (SQLite's INTEGER): near-same
     texts (a wire story lightly edited by a second outlet) differ in a few bits. 0 for texts
     too short to tell."""
-    words = _WORDS.findall(text.lower())
+    return _simhash(_WORDS.findall(text.lower()))
+
+
+# A blake2b state with the shingle digest's size set: copying it costs less than building one
+# with digest_size= (keyword arguments are parsed on every call), and gives the same digest.
+_BLAKE2B_8 = hashlib.blake2b(digest_size=8)
+# Per shingle count: eight masks with one bit set in every byte of a column of that many bytes
+# (a column holds one byte position of every shingle's digest), most significant bit first.
+_COLUMN_MASKS: dict[int, tuple[int, ...]] = {}
+
+
+def _simhash(words: list[str]) -> int:
     if len(words) < 8:
         return 0
-    # all the shingles' hashes as one string of "0"/"1", 64 characters each, so that
-    # bits[i::64] is one bit of every shingle and str.count tallies it (a loop over bits per
-    # shingle in Python cost more than feedparser's whole parse)
-    shingles = len(words) - 2
-    digests = b"".join(
-        hashlib.blake2b(
-            " ".join(words[i : i + 3]).encode("utf-8", "surrogatepass"), digest_size=8
-        ).digest()
-        for i in range(shingles)
-    )
-    bits = format(int.from_bytes(digests, "big"), f"0{64 * shingles}b")
-    result = 0
-    for i in range(64):  # most significant first; a bit is set when most shingles have it
-        result = result << 1 | (2 * bits[i::64].count("1") > shingles)
+    # words hold no spaces and UTF-8 never puts a space inside a character, so splitting the
+    # encoded text gives each word's bytes: one encode, not one per shingle
+    encoded = " ".join(words).encode("utf-8", "surrogatepass").split(b" ")
+    copy = _BLAKE2B_8.copy
+    digests = []
+    # the shorter slices end the zip: one shingle per three consecutive words
+    for shingle in map(b" ".join, zip(encoded, encoded[1:], encoded[2:], strict=False)):
+        state = copy()
+        state.update(shingle)
+        digests.append(state.digest())
+    joined = b"".join(digests)
+    shingles = len(digests)
+    masks = _COLUMN_MASKS.get(shingles)
+    if masks is None:
+        ones = int.from_bytes(b"\x01" * shingles, "big")
+        masks = _COLUMN_MASKS[shingles] = tuple(ones << bit for bit in range(7, -1, -1))
+    # bit b of a column's int, masked and counted, tallies how many shingles have that bit:
+    # set in the result when most do (2 * count > shingles), most significant bit first.
+    # (A loop over bits per shingle in Python cost more than feedparser's whole parse.)
+    half = shingles // 2
+    columns = [int.from_bytes(joined[byte::8], "big") for byte in range(8)]
+    result = int("".join(["01"[(c & m).bit_count() > half] for c in columns for m in masks]), 2)
     return result - (1 << 64) if result >= 1 << 63 else result
 
 
 def _entry(raw: Any, feed: Feed, fetched_at: datetime) -> Entry:
-    title = html_to_text(raw.get("title", "") or "")
-    content = raw.get("content") or []
-    body = raw.get("summary", "") or (content[0].get("value", "") if content else "")
+    # dict.get, not FeedParserDict.get: none of these keys is one it aliases or special-cases
+    # ("guid" is, to "id": asked the aliased way it is the same lookup as "id"), and its own
+    # get costs several Python calls per key
+    get = dict.get
+    title = html_to_text(get(raw, "title", "") or "")
+    content = get(raw, "content") or []
+    body = get(raw, "summary", "") or (content[0].get("value", "") if content else "")
     summary = html_to_text(body)
-    link = raw.get("link", "") or ""
+    link = get(raw, "link", "") or ""
+    url = normalise_url(link) if link else ""
     when = _timestamp(raw)
     dated = when is not None
     published = (when or fetched_at).strftime("%Y-%m-%dT%H:%M:%SZ")
-    key = raw.get("id") or raw.get("guid") or (normalise_url(link) if link else "")
+    key = get(raw, "id") or raw.get("guid") or url
     if not key:
         key = "hash:" + _digest(title, published if dated else "")
+    words = _WORDS.findall(f"{title} {summary}".lower())  # one word list for both keys
     return Entry(
         id=_digest(feed.id, str(key))[:20],
         feed_id=feed.id,
-        url=normalise_url(link) if link else "",
+        url=url,
         title=title,
         summary=summary,
         published=published,
         dated=dated,
         content_hash=_digest(title, summary)[:16],
-        story_key=story_key(title, summary),
-        simhash=simhash(f"{title} {summary}"),
+        story_key=_story_key(words),
+        simhash=_simhash(words),
     )
 
 

@@ -30,8 +30,9 @@ _BLOCK = {
     "table",
     "hr",
 }
-_SPACE = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
-_LINES = re.compile(r"\s*\n\s*")
+# Runs of spaces become one space. Only the runs that change are matched: a single plain space
+# is most of a text's white space, and replacing each by itself cost more than parsing the HTML.
+_SPACE = re.compile(r"[\t\r\f\v\u00a0\u200b][ \t\r\f\v\u00a0\u200b]*| [ \t\r\f\v\u00a0\u200b]+")
 _ESCAPED_TAG = re.compile(
     r"</?(?:p|a|b|i|u|em|strong|br|div|span|img|script|style|ul|ol|li|h[1-6]|iframe|figure|"
     r"blockquote|table|tr|td|section|article|small|sup|sub)\b[^>]*>",
@@ -65,6 +66,49 @@ class _TextExtractor(HTMLParser):
             self.parts.append(data)
 
 
+# Markup simple enough to read without html.parser: tags with a plain name and quoted
+# attributes, none of them in _SKIP. For such markup html.parser reports each tag as one start
+# tag (both for `<br/>`), end tag or data run (entities decoded per run), exactly as the
+# loop in _simple_text does; anything else (comments, declarations, bare attribute values, a
+# stray "<", other whitespace) goes to html.parser. tests/parsers/test_text.py holds them equal.
+# elements whose content some html.parser versions read as raw text: left to html.parser
+_RAW_TEXT = {"title", "textarea", "xmp", "noembed", "noframes", "plaintext"}
+_WS = r"[ \t\n\r\f]"  # not \s: html.parser reads other white space as part of a tag name
+_ATTRIBUTE = rf"""{_WS}+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:{_WS}*={_WS}*(?:"[^"<>]*"|'[^'<>]*'))?"""
+_SIMPLE_TAG = re.compile(
+    rf"<([a-zA-Z][a-zA-Z0-9]*)(?:{_ATTRIBUTE})*+{_WS}*(/?)>|</([a-zA-Z][a-zA-Z0-9]*){_WS}*>"
+)
+
+
+def _parsed_text(markup: str) -> str:
+    extractor = _TextExtractor()
+    extractor.feed(markup)
+    extractor.close()
+    return "".join(extractor.parts)
+
+
+def _simple_text(markup: str) -> str | None:
+    """What _parsed_text returns, for simple markup (html.parser costs ~50 us a summary); None
+    for anything else."""
+    parts: list[str] = []
+    start = 0
+    while (tag := markup.find("<", start)) >= 0:
+        match = _SIMPLE_TAG.match(markup, tag)
+        if match is None:
+            return None
+        if tag > start:
+            parts.append(html.unescape(markup[start:tag]))
+        name = (match[1] or match[3]).lower()
+        if name in _SKIP or name in _RAW_TEXT:
+            return None
+        if name in _BLOCK:
+            parts.append("\n\n" if match[2] else "\n")  # `<br/>`: a start and an end tag
+        start = match.end()
+    if start < len(markup):
+        parts.append(html.unescape(markup[start:]))
+    return "".join(parts)
+
+
 def html_to_text(markup: str) -> str:
     """Visible text of an HTML fragment: scripts and styles dropped, entities decoded,
     whitespace folded, paragraphs kept as single newlines."""
@@ -73,23 +117,43 @@ def html_to_text(markup: str) -> str:
     if "<" not in markup and "&" not in markup:
         text = markup
     else:
-        extractor = _TextExtractor()
-        try:
-            extractor.feed(markup)
-            extractor.close()
-            text = "".join(extractor.parts)
-        except Exception:  # html.parser is lenient; this is a last resort for hostile input
-            text = re.sub(r"<[^>]*>", " ", markup)
+        simple = _simple_text(markup)
+        if simple is not None:
+            text = simple
+        else:
+            try:
+                text = _parsed_text(markup)
+            except Exception:  # html.parser is lenient; this is a last resort for hostile input
+                text = re.sub(r"<[^>]*>", " ", markup)
         text = html.unescape(text)
         if _ESCAPED_TAG.search(text) and text != markup:
             return html_to_text(text)  # the feed escaped its HTML twice
-    text = _SPACE.sub(" ", text)
-    return _LINES.sub("\n", text).strip()
+    return _fold_space(text)
+
+
+def _fold_space(text: str) -> str:
+    """Runs of spaces as one space, white space around line breaks as one line break, no white
+    space at either end: `\\s*\\n\\s*` replaced by a line break, and strip(), without a regex
+    that tries every position."""
+    return "\n".join(filter(None, map(str.strip, _SPACE.sub(" ", text).split("\n"))))
+
+
+# An http(s) URL already in normal form: lower-case host without port, user or brackets, no
+# query or fragment, nothing urlsplit would strip. Most article links are; urlsplit and
+# urlunsplit cost ~10 us and would give it back unchanged ("/" added to a bare host).
+_PLAIN_URL = re.compile(r"https?://[a-z0-9][a-z0-9.-]*(/[-A-Za-z0-9._~!$&'()*+,;=:@%/]*)?")
 
 
 def normalise_url(url: str) -> str:
     """Scheme and host lower-cased, tracking parameters and fragment dropped."""
     url = url.strip()
+    plain = _PLAIN_URL.fullmatch(url)
+    if plain:
+        return url if plain[1] else url + "/"
+    return _normalise_split(url)
+
+
+def _normalise_split(url: str) -> str:
     try:
         parts = urlsplit(url)
     except ValueError:

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from sqlite_utils import Database
 
 from db import open_db, store
 from parsers.feed import simhash
@@ -131,3 +138,126 @@ def test_a_writable_database_passes_the_write_check_even_while_another_writes(
     store.check_writable(db)
     assert not db.conn.in_transaction
     assert db.execute("PRAGMA busy_timeout").fetchone()[0] == 30000
+
+
+BITS = st.lists(st.integers(0, 63), unique=True, max_size=store.NEAR_DUPLICATE_BITS + 3)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(-(1 << 63), (1 << 63) - 1).filter(bool), BITS)
+def test_the_band_lookup_finds_every_simhash_within_the_distance(
+    tmp_path_factory: pytest.TempPathFactory, value: int, bits: list[int]
+) -> None:
+    """Four 16-bit blocks probed with one bit flipped each: nothing within 7 bits is missed,
+    nothing further is taken, wherever the differing bits fall."""
+    db = open_db(tmp_path_factory.mktemp("bands") / "t.db")
+    store.save_feed(db, FEED)
+    stored = replace(entry(1, "2025-03-20T08:00:00Z"), simhash=value)
+    store.save_entries(db, FEED, [stored], "2025-03-20T09:00:00Z", "r")
+    flipped = value ^ sum(1 << bit for bit in bits)
+    flipped = flipped - (1 << 64) if flipped >= 1 << 63 else flipped
+    probe = replace(entry(2, "2025-03-21T08:00:00Z"), simhash=flipped)
+    near = store.cluster_of(db, probe) == stored.story_key
+    assert near == (len(bits) <= store.NEAR_DUPLICATE_BITS)
+
+
+# A feed's new articles are written together, and the near-copy lookup sees the ones not yet
+# written from memory. Whatever the feeds hold (copies by URL or by SimHash within one feed,
+# one id twice with other content, updates between new articles, clocks that go back), the
+# rows must be those of storing the entries one by one.
+BASES = (0x0F0F_3C3C_5A5A_6969, -0x1234_5678_9ABC_DEF1)
+FEED_ENTRIES = st.lists(
+    st.builds(
+        lambda n, url, base, bits, day, text: Entry(
+            id=f"e{n}",
+            feed_id=FEED.id,
+            url=f"https://wire.example/{url}" if url else "",
+            title=f"Story {n}",
+            summary=f"text {text}",
+            published=f"2025-03-{day:02d}T08:00:00Z",
+            dated=True,
+            content_hash=f"h{text}",
+            story_key=f"k{n}-{text}",
+            simhash=BASES[base] ^ sum(1 << b for b in bits) if base is not None else 0,
+        ),
+        st.integers(0, 5),
+        st.integers(0, 3),
+        st.sampled_from([0, 1, None]),
+        st.lists(st.integers(0, 62), unique=True, max_size=9),
+        st.integers(10, 19),
+        st.integers(0, 2),
+    ),
+    max_size=8,
+)
+
+
+def _rows(db: Database) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    articles = db.execute("SELECT rowid, * FROM articles ORDER BY rowid").fetchall()
+    bands = db.execute("SELECT * FROM article_bands ORDER BY 1, 2, 3").fetchall()
+    return articles, bands
+
+
+def _copy(n: int, bits: range = range(0)) -> Entry:
+    """A copy of the story of BASES[0], with these bits changed."""
+    return Entry(
+        f"e{n}", FEED.id, "", f"Story {n}", "text", "2025-03-15T08:00:00Z", True, f"h{n}",
+        f"k{n}", BASES[0] ^ sum(1 << b for b in bits),
+    )  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+# two copies 8 bits apart (two stories), then one 4 bits from each: the first of them by id
+@example([([_copy(3, range(4)), _copy(1, range(10, 14)), _copy(5)], "2025-03-20T09:00:00Z")])
+# a copy stored, then under an earlier clock another one 8 bits from it, then one near both:
+# the one stored under the earlier clock, though it is not yet written
+@example(
+    [
+        ([_copy(4, range(4))], "2025-03-21T09:00:00Z"),
+        ([_copy(2, range(10, 14)), _copy(5)], "2025-03-20T09:00:00Z"),
+    ]
+)
+@given(
+    st.lists(
+        st.tuples(FEED_ENTRIES, st.sampled_from(["2025-03-20T09:00:00Z", "2025-03-21T09:00:00Z"])),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_a_feed_stored_at_once_equals_its_entries_stored_one_by_one(
+    tmp_path_factory: pytest.TempPathFactory, feeds: list[tuple[list[Entry], str]]
+) -> None:
+    folder = tmp_path_factory.mktemp("batch")
+    together, one_by_one = open_db(folder / "a.db"), open_db(folder / "b.db")
+    for db in (together, one_by_one):
+        store.save_feed(db, FEED)
+    for entries, fetched in feeds:
+        store.save_entries(together, FEED, entries, fetched, "r")
+        for one in entries:
+            store.save_entries(one_by_one, FEED, [one], fetched, "r")
+    assert _rows(together) == _rows(one_by_one)
+    # the full-text index holds exactly the stored rows (new ones written in bulk, updated ones
+    # by the update trigger)
+    together.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
+    matched = together.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'text'")
+    assert sorted(matched) == together.execute("SELECT rowid FROM articles ORDER BY 1").fetchall()
+
+
+def _window_by_strftime(published: str) -> tuple[str, str]:
+    moment = datetime.fromisoformat(published.replace("Z", "+00:00"))
+    days = timedelta(days=store.NEAR_DUPLICATE_DAYS)
+    return ((moment - days).strftime(STAMP), (moment + days).strftime(STAMP))
+
+
+STAMP = "%Y-%m-%dT%H:%M:%SZ"
+
+
+@given(st.datetimes().map(lambda d: d.strftime(STAMP)) | st.text(alphabet="0129-:TZ", max_size=22))
+def test_the_near_copy_window_is_three_days_either_side(published: str) -> None:
+    try:
+        expected: tuple[str, str] | type[Exception] = _window_by_strftime(published)
+    except (ValueError, OverflowError) as exc:
+        expected = type(exc)
+    try:
+        assert store.near_window(published) == expected
+    except (ValueError, OverflowError) as exc:
+        assert type(exc) is expected

@@ -1,8 +1,17 @@
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from parsers.text import html_to_text, normalise_url
+from parsers.text import (
+    _fold_space,
+    _normalise_split,
+    _parsed_text,
+    _simple_text,
+    html_to_text,
+    normalise_url,
+)
 
 
 @pytest.mark.parametrize(
@@ -44,3 +53,132 @@ def test_html_to_text_on_tag_soup(markup: str) -> None:
 )
 def test_normalise_url(url: str, normal: str) -> None:
     assert normalise_url(url) == normal
+
+
+# html.parser is slow; simple markup is read by a regex loop that must agree with it exactly
+TAG_NAMES = ["p", "P", "br", "div", "a", "b", "img", "li", "script", "style", "title", "x1"]
+SPACES = st.sampled_from([" ", "\n", "\t", "  ", "\u00a0", "\x0b", ""])
+ATTRIBUTES = st.tuples(
+    SPACES,
+    st.sampled_from(["href", "src", "data-x", "_a", ":b", "a.b", "1x", "a/b", ""]),
+    st.sampled_from(["", "=", " = ", "=="]),
+    st.sampled_from(['"x"', "'y'", '"a>b"', "'<'", "bare", "bare/", '""', '"']),
+).map("".join)
+TAGS = st.builds(
+    lambda close, name, attributes, space, slash: (
+        f"<{close}{name}{''.join(attributes)}{space}{slash}>"
+    ),
+    st.sampled_from(["", "/", "/ "]),
+    st.sampled_from(TAG_NAMES),
+    st.lists(ATTRIBUTES, max_size=3),
+    SPACES,
+    st.sampled_from(["", "/", " /"]),
+)
+TEXT = st.text(alphabet="ab &;#>'\"=/!-\u00a0\n", max_size=12) | st.sampled_from(
+    ["&amp;", "&lt;p&gt;", "&#x41;", "&#65", "&amp", "&nbsp;", "<!-- c -->", "<!x>", "<?p?>", "<"]
+)
+
+
+@given(st.lists(TAGS | TEXT, max_size=12).map("".join))
+def test_simple_markup_reads_as_html_parser_reads_it(markup: str) -> None:
+    simple = _simple_text(markup)
+    assert simple is None or simple == _parsed_text(markup)
+
+
+SIMPLE_TAGS = st.builds(
+    lambda close, name, attributes, space, slash: (
+        f"</{name}{space}>" if close else f"<{name}{''.join(attributes)}{space}{slash}>"
+    ),
+    st.booleans(),
+    st.sampled_from(["p", "P", "br", "div", "a", "b", "img", "li", "x1"]),
+    st.lists(
+        st.tuples(
+            st.sampled_from([" ", "\n", "\t "]),
+            st.sampled_from(["href", "data-x", "_a", ":b", "a.b"]),
+            st.sampled_from(["", "=", " = "]),
+            st.sampled_from(['"x"', "'y'", '"&amp;"', '""']),
+        ).map(lambda a: "".join(a) if a[2] else a[0] + a[1]),
+        max_size=3,
+    ),
+    st.sampled_from(["", " ", "\n"]),
+    st.sampled_from(["", "/"]),
+)
+
+
+@given(st.lists(SIMPLE_TAGS | st.text(alphabet="ab &;#>'\"=/!-\u00a0\n"), max_size=12).map("".join))
+def test_simple_markup_takes_the_simple_path(markup: str) -> None:
+    assert _simple_text(markup) == _parsed_text(markup)
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<p>One &amp; two</p><p>Three</p>",
+        "A <a href=\"https://example.org/?a=1&amp;b=2\" class='x'>link</a> and <br/> more",
+        "<DIV><b>Bold</b> &lt;escaped&gt;</DIV >",
+    ],
+)
+def test_common_summaries_take_the_simple_path(markup: str) -> None:
+    assert _simple_text(markup) == _parsed_text(markup)
+
+
+@given(st.text(alphabet=" \t\r\n\f\v\u00a0\u200b\u2028\x1cab", max_size=40) | st.text())
+def test_white_space_folds_as_its_definition_says(text: str) -> None:
+    spaces = re.sub(r"[ \t\r\f\v\u00a0\u200b]+", " ", text)
+    assert _fold_space(text) == re.sub(r"\s*\n\s*", "\n", spaces).strip()
+
+
+URL_PARTS = st.sampled_from(
+    [
+        "http",
+        "https",
+        "HTTP",
+        "ftp",
+        "://",
+        ":",
+        "/",
+        "//",
+        "a",
+        "B",
+        "0",
+        ".",
+        "-",
+        "example.org",
+        ":80",
+        ":443",
+        "?",
+        "q=1",
+        "utm_source=x",
+        "&",
+        "#",
+        "frag",
+        "%20",
+        "@",
+        "[",
+        "]",
+        " ",
+        "\t",
+        "é",
+        "~",
+        ";",
+        "=",
+        "+",
+        "'",
+        "(",
+        "\x00",
+    ]  # fmt: skip
+)
+
+
+LINKS = st.builds(
+    "{}{}{}{}".format,
+    st.sampled_from(["http://", "https://", "HTTPS://", "http:/", " https://", "ftp://"]),
+    st.text(alphabet="abZ09.-:@[]_é", min_size=0, max_size=12),
+    st.sampled_from(["", "/", "/news/2025/03/20/a-b-1/", "//x", "/a?b=1", "/a#f", "/%41;x"]),
+    st.text(alphabet="aZ/._~-!$&'()*+,;=:@%?# \t\n", max_size=8),
+)
+
+
+@given(LINKS | st.lists(URL_PARTS, max_size=12).map("".join) | st.text(max_size=30))
+def test_plain_urls_normalise_as_urlsplit_does(url: str) -> None:
+    assert normalise_url(url) == _normalise_split(url.strip())
