@@ -197,6 +197,9 @@ def _rows(db: Database) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     return articles, bands
 
 
+URL = "https://wire.example/1"
+
+
 def _copy(n: int, bits: range = range(0)) -> Entry:
     """A copy of the story of BASES[0], with these bits changed."""
     return Entry(
@@ -214,6 +217,20 @@ def _copy(n: int, bits: range = range(0)) -> Entry:
     [
         ([_copy(4, range(4))], "2025-03-21T09:00:00Z"),
         ([_copy(2, range(10, 14)), _copy(5)], "2025-03-20T09:00:00Z"),
+    ]
+)
+# an update moves a URL away, then another entry comes with that URL: the URLs read before
+# the feed was stored are out of date
+@example(
+    [
+        ([_copy(0), replace(_copy(1, range(10, 18)), url=URL)], "2025-03-20T09:00:00Z"),
+        (
+            [
+                replace(_copy(1, range(10, 18)), content_hash="new"),
+                replace(_copy(0), url=URL, content_hash="new"),
+            ],
+            "2025-03-20T09:00:00Z",
+        ),
     ]
 )
 @given(
