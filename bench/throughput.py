@@ -48,7 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "seeds" / "demo"
 SIZES = (1_000, 10_000, 100_000)
 RATE = 2_000  # entries a day across all feeds: 100k entries cover the story's fifty days
-START = datetime(2025, 3, 18, tzinfo=UTC)  # the deal day
+START = datetime(2025, 3, 19, tzinfo=UTC)  # the day after the deal: every entry bears on it
 OUTLET_WEIGHTS = {  # share of entries per demo outlet
     "meridian-wire": 25,
     "continental-herald": 20,
