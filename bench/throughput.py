@@ -4,7 +4,7 @@ per entry, how time grows with N, where the pipeline's time goes, and its peak m
 
 Feeds are synthetic but realistic: the 242 demo items (seeds/demo/items.yaml) recombined (a
 demo item's title and opening, then sentences of other items), places swapped for others of the
-same country from the gazetteer, spread over time at RATE entries a day from the deal day, and
+same country from the gazetteer, spread over time at RATE entries a day from the day after the deal, and
 rendered as 100-200-entry files in the six demo outlets' own shapes (RSS 2.0, Atom, RSS 1.0) by
 seeds/demo/build_snapshots.py. About one entry in ten is a copy of a recent wire story (verbatim,
 or lightly edited), as in real feeds. Seeded, so every run writes the same files.
