@@ -252,6 +252,24 @@ def m012_no_cluster_index(db: Database) -> None:
     db.execute("DROP INDEX IF EXISTS articles_cluster")
 
 
+@migrations()
+def m013_assessments_per_story(db: Database) -> None:
+    # An article is assessed once per story. Keyed by the article alone, two stories in one
+    # database overwrote each other's row and re-assessed every article on every run.
+    db.execute(
+        """CREATE TABLE assessments_per_story (
+           article_id TEXT NOT NULL REFERENCES articles(id), story TEXT NOT NULL,
+           revision INTEGER NOT NULL, engine TEXT NOT NULL, assessed_at TEXT NOT NULL,
+           PRIMARY KEY (article_id, story))"""
+    )
+    db.execute(
+        """INSERT INTO assessments_per_story (article_id, story, revision, engine, assessed_at)
+           SELECT article_id, story, revision, engine, assessed_at FROM assessments"""
+    )
+    db.execute("DROP TABLE assessments")
+    db.execute("ALTER TABLE assessments_per_story RENAME TO assessments")
+
+
 def ensure_views(db: Database) -> None:
     """Views hold no data: after the tables have migrated, (re)create any that changed."""
     for name, sql in VIEWS.items():

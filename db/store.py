@@ -603,8 +603,8 @@ def save_assessments(
         )
         db.conn.executemany(
             """INSERT INTO assessments (article_id, story, revision, engine, assessed_at)
-               VALUES (?, ?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE SET
-               story = excluded.story, revision = excluded.revision, engine = excluded.engine,
+               VALUES (?, ?, ?, ?, ?) ON CONFLICT (article_id, story) DO UPDATE SET
+               revision = excluded.revision, engine = excluded.engine,
                assessed_at = excluded.assessed_at""",
             (
                 (article.id, story.id, revision, engine, assessed_at)

@@ -278,3 +278,21 @@ def test_the_near_copy_window_is_three_days_either_side(published: str) -> None:
         assert store.near_window(published) == expected
     except (ValueError, OverflowError) as exc:
         assert type(exc) is expected
+
+
+def test_two_stories_in_one_database_each_assess_an_article_once(
+    tmp_path: Path, story: Story
+) -> None:
+    db = open_db(tmp_path / "t.db")
+    store.save_feed(db, FEED)
+    store.save_claims(db, story)
+    other = replace(story, id="other-story", claims=())
+    store.save_entries(db, FEED, [entry(1, "2025-03-20T08:00:00Z")], "2025-03-28T00:00:00Z", "r")
+    for current in (story, other):
+        assessed = list(store.articles_to_assess(db, current.id, "v1"))
+        assert len(assessed) == 1
+        store.save_assessments(
+            db, current, "v1", [(article, rev, [], []) for article, rev in assessed], "now"
+        )
+    assert list(store.articles_to_assess(db, story.id, "v1")) == []
+    assert list(store.articles_to_assess(db, other.id, "v1")) == []
