@@ -24,6 +24,15 @@ TEXT = (
 )
 
 
+def feed_db(tmp_path: Path, story: Story | None = None) -> Database:
+    """A new database with the test feed (and the story's claims)."""
+    db = open_db(tmp_path / "t.db")
+    store.save_feed(db, FEED)
+    if story is not None:
+        store.save_claims(db, story)
+    return db
+
+
 def entry(n: int, published: str, text: str = "") -> Entry:
     text = text or TEXT.format(f"day {n}")
     return Entry(
@@ -43,9 +52,7 @@ def entry(n: int, published: str, text: str = "") -> Entry:
 def test_articles_to_assess_reads_each_once_in_batches_with_writes_between(
     tmp_path: Path, story: Story
 ) -> None:
-    db = open_db(tmp_path / "t.db")
-    store.save_feed(db, FEED)
-    store.save_claims(db, story)
+    db = feed_db(tmp_path, story)
     same_time = "2025-03-20T08:00:00Z"  # ties on the date must not be skipped between batches
     entries = [entry(n, same_time if n % 2 else f"2025-03-2{n}T08:00:00Z") for n in range(7)]
     store.save_entries(db, FEED, entries, "2025-03-28T00:00:00Z", "r")
@@ -59,8 +66,7 @@ def test_articles_to_assess_reads_each_once_in_batches_with_writes_between(
 
 
 def test_near_copies_cluster_within_three_days_only(tmp_path: Path) -> None:
-    db = open_db(tmp_path / "t.db")
-    store.save_feed(db, FEED)
+    db = feed_db(tmp_path)
     wire = entry(1, "2025-03-20T08:00:00Z", TEXT.format("Thursday"))
     store.save_entries(db, FEED, [wire], "2025-03-20T09:00:00Z", "r")
     edited = entry(2, "2025-03-22T08:00:00Z", TEXT.format("Thursday") + " Updated.")
@@ -71,8 +77,7 @@ def test_near_copies_cluster_within_three_days_only(tmp_path: Path) -> None:
 
 
 def test_a_changed_entry_moves_its_bands(tmp_path: Path) -> None:
-    db = open_db(tmp_path / "t.db")
-    store.save_feed(db, FEED)
+    db = feed_db(tmp_path)
     first = entry(1, "2025-03-20T08:00:00Z")
     store.save_entries(db, FEED, [first], "2025-03-20T09:00:00Z", "r")
     changed = entry(1, "2025-03-21T08:00:00Z", "A different story about a grid repair in Lviv.")
@@ -85,9 +90,7 @@ def test_a_changed_entry_moves_its_bands(tmp_path: Path) -> None:
 
 def test_evidence_loads_in_publication_order(tmp_path: Path, story: Story) -> None:
     """Not in the order the articles were stored: a late-found old article comes first."""
-    db = open_db(tmp_path / "t.db")
-    store.save_feed(db, FEED)
-    store.save_claims(db, story)
+    db = feed_db(tmp_path, story)
     store.save_entries(db, FEED, [entry(1, "2025-03-22T08:00:00Z")], "2025-03-22T09:00:00Z", "r")
     store.save_entries(db, FEED, [entry(2, "2025-03-19T08:00:00Z")], "2025-03-23T09:00:00Z", "r")
     claim = story.claims[0].id
@@ -283,9 +286,7 @@ def test_the_near_copy_window_is_three_days_either_side(published: str) -> None:
 def test_two_stories_in_one_database_each_assess_an_article_once(
     tmp_path: Path, story: Story
 ) -> None:
-    db = open_db(tmp_path / "t.db")
-    store.save_feed(db, FEED)
-    store.save_claims(db, story)
+    db = feed_db(tmp_path, story)
     other = replace(story, id="other-story", claims=())
     store.save_entries(db, FEED, [entry(1, "2025-03-20T08:00:00Z")], "2025-03-28T00:00:00Z", "r")
     for current in (story, other):
