@@ -20,6 +20,10 @@ _NO_ATTACKS = re.compile(
     # "no hits on energy facilities", "a night without strikes on the grid"
     r"|\b(?:no|zero|without)\s+(?:new\s+|russian\s+|ukrainian\s+|enemy\s+)?(?:attacks|strikes|hits)"
     r"\s+(?:on|against)\b"
+    # "no energy facilities were hit"
+    r"|\b(?:no|zero|not a single|not one)\s+(?:[\w-]+\s+){0,3}(?:facilit(?:y|ies)|sites?|plants?|"
+    r"substations?|infrastructure|objects?)\s+(?:(?:was|were|has been|have been|had been)\s+)?"
+    r"(?:hit|struck|damaged|attacked|targeted|affected)\b"
 )
 _POSSESSIVE_GAP = re.compile(r"(?:'s|\u2019s)\s+(?:[\w-]+\s+)?")
 # "attacked energy facilities 100 times during the pause": inside the window, whenever published
@@ -294,17 +298,23 @@ class BreachRules(Rules):
             if other is not s
         )
 
-    def _quiet(self, claim: Claim, s: Sentence) -> list[Candidate]:
-        """ "No attacks on energy facilities were recorded" in the protected ground: the halt
-        holds there."""
+    def _quiet(self, claim: Claim, s: Sentence, sentences: list[Sentence]) -> list[Candidate]:
+        """ "No attacks on energy facilities were recorded" in the protected ground (named in
+        the sentence, else in the article: "no hits on energy facilities" over a report from
+        Kharkiv): the halt holds there."""
         m = s.has(_NO_ATTACKS)
         if not m or not any(s.targets.get(cls) for cls in claim.targets):
             return []
-        sides = {p.place.side for p in s.places}
-        sides |= {self.story.party(p).territory for p in self._operators_named(s)}
+        sides = self._grounds(s) or {side for other in sentences for side in self._grounds(other)}
         if sides and sides <= set(claim.territory):
             return [Candidate("confirms", s, "commitment.no-attacks-recorded", 0.6)]
         return []
 
-    def _operators_named(self, s: Sentence) -> list[str]:
-        return [party for party, pattern in self.lex.operators.items() if s.has(pattern)]
+    def _grounds(self, s: Sentence) -> set[str]:
+        """Whose ground a sentence is about: its places, and the operators it names."""
+        sides = {p.place.side for p in s.places}
+        return sides | {
+            self.story.party(party).territory
+            for party, pattern in self.lex.operators.items()
+            if s.has(pattern)
+        }

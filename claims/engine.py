@@ -93,10 +93,13 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
         return Assessment(tuple(evidence), tuple(dict.fromkeys(mentions)))
 
     def _names_story(self, low: str) -> bool:
-        """A cheap first gate: an article naming none of the story's parties or places cannot
-        pass the relevance gate, so it is not analysed sentence by sentence."""
-        return any(p.search(low) for p in self.lex.parties.values()) or bool(
-            self.lex.find_places(tokenize(low))
+        """A cheap first gate: an article naming none of the story's parties, their energy
+        companies or places cannot pass the relevance gate, so it is not analysed sentence by
+        sentence."""
+        return (
+            any(p.search(low) for p in self.lex.parties.values())
+            or any(p.search(low) for p in self.lex.operators.values())
+            or bool(self.lex.find_places(tokenize(low)))
         )
 
     def _relevant(self, sentences: list[Sentence]) -> bool:
@@ -148,7 +151,7 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
         if claim.detector in ("commitment", "statement"):
             found += self._statement(claim, s)
         if claim.detector == "commitment" and not found:
-            found += self._party_on_terms(claim, s, published) + self._quiet(claim, s)
+            found += self._party_on_terms(claim, s, published) + self._quiet(claim, s, sentences)
         if claim.detector == "window":
             found += self._window(claim, s, published)
         elif claim.detector == "scope":

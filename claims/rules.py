@@ -61,14 +61,23 @@ class Rules:
     deal_topics: list[WordList]
 
     def _on_topic(self, s: Sentence) -> int:
-        """How often a sentence names a side at war, a place of the war, or a mediator
-        speaking of the deal."""
+        """How often a sentence names a side at war, a place of the war, a side's energy
+        company by name ("Ukrenergo", not "the grid operator"), or a mediator speaking of the
+        deal."""
         found = s.memo.get("on_topic")
         if found is None:
             about_deal = any(s.has(topic) for topic in self.deal_topics)
-            found = s.memo["on_topic"] = sum(
-                1 for p in s.parties if about_deal or p.party in self.sides
-            ) + len(s.places)
+            companies = sum(
+                1
+                for pattern in self.lex.operators.values()
+                for m in s.find(pattern)
+                if s.text[m.start()].isupper()
+            )
+            found = s.memo["on_topic"] = (
+                sum(1 for p in s.parties if about_deal or p.party in self.sides)
+                + len(s.places)
+                + companies
+            )
         return found
 
     def _long_ago(self, s: Sentence, published: date) -> bool:

@@ -109,6 +109,10 @@ _PERIOD = re.compile(
     r"\b(?:since|from|after|until|till|through|announced on|took effect on|"
     r"began on|started on|ordered (?:by [\w ]+ )?on)\s+(?:the\s+)?$",
 )
+# what a date names when it is an event's ("the 7 March strike")
+_NAMES_EVENT = re.compile(
+    r"(?:'s|\u2019s)? (?:[\w-]+ )?(?:attacks?|strikes?|raids?|shelling|bombardment|bombing)\b"
+)
 _YESTERDAY = re.compile(r"\b(yesterday|last night|the previous day|a day earlier)\b")
 
 
@@ -132,8 +136,10 @@ def event_date(sentence: str, published: date, anchor: int | None = None) -> dat
     publication day. Never later than publication, never more than 60 days before it."""
     candidates: list[tuple[int, date]] = []
     for m in _EXPLICIT.finditer(sentence):
-        if _PERIOD.search(sentence[max(0, m.start() - 25) : m.start()]):
-            continue  # "since 18 March": the start of a period, not the day of the event
+        if _PERIOD.search(sentence[max(0, m.start() - 25) : m.start()]) and not _NAMES_EVENT.match(
+            sentence, m.end()
+        ):
+            continue  # "since 18 March": the start of a period ("from the 7 March strike" is a day)
         month_name = m.group(1) or m.group(4)
         try:
             day = date(published.year, _MONTHS[month_name.lower()], int(m.group(2) or m.group(3)))
