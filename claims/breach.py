@@ -61,7 +61,11 @@ class BreachRules(Rules):
     ) -> list[Candidate]:
         """A strike by the committed party on a protected target in protected ground, inside
         the window; or an accusation that the party violated the deal."""
-        if s.has(self.lex.denied_report) or self._long_ago(s, published) or self._accident(s):
+        if (
+            s.has(self.lex.denied_report)
+            or self._long_ago(s, published)
+            or self._accident(s, sentences)
+        ):
             return []  # a denial, an attack long before the deal, an accident
         # an attack that hit a protected target (see _targets_hit)
         pairs = [a for a in s.attacks if self._targets_hit(s, a) & set(claim.targets)]

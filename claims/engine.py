@@ -157,13 +157,15 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
         elif claim.detector == "scope":
             found += self._scope(claim, s)
         elif claim.detector == "fighting":
-            found += self._fighting(claim, s, published)
+            found += self._fighting(claim, s, sentences, published)
         return found
 
     def _party_on_terms(self, claim: Claim, s: Sentence, published: date) -> list[Candidate]:
         """The committed party stating the deal's terms ("the 30-day moratorium has expired",
-        the Kremlin) is the party confirming its commitment."""
-        if claim.party not in s.speakers:
+        the Kremlin) is the party confirming its commitment; not when it reports an attack and
+        names the terms in passing ("struck a substation on the last day of the 30-day
+        moratorium", a governor)."""
+        if claim.party not in s.speakers or s.attacks:
             return []
         for term in (c for c in self.story.claims if c.detector == "window"):
             if any(c.stance == "confirms" for c in self._window(term, s, published)):

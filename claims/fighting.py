@@ -12,13 +12,19 @@ from truce.records import Claim
 class FightingRules(Rules):
     """Does the war go on?"""
 
-    def _fighting(self, claim: Claim, s: Sentence, published: date) -> list[Candidate]:
+    def _fighting(
+        self, claim: Claim, s: Sentence, sentences: list[Sentence], published: date
+    ) -> list[Candidate]:
         """Attacks and combat of any kind after the deal: the war goes on (or pauses)."""
         _topic, confirm, contradict = self.lex.claim_patterns[claim.id]
         anchor = s.attacks[0][0] if s.attacks else None
         if not self._on_topic(s) or self._event_date(s, published, anchor) < self.story.deal_date:
             return []
-        if self._long_ago(s, published) or s.has(self.lex.denied_report) or self._accident(s):
+        if (
+            self._long_ago(s, published)
+            or s.has(self.lex.denied_report)
+            or self._accident(s, sentences)
+        ):
             return []
         if s.has(self.lex.off_topic) and not s.places:
             return []  # "Russia condemned the US strikes in Iraq": another war's fighting

@@ -143,6 +143,7 @@ class Lexicon:
         self.munition = self._list(_listed(lexicon.get("munition")))
         self.weapon = self._list(weapons)
         self.accident = self._list(_listed(lexicon.get("accident")))
+        self.sport = self._list(_listed(lexicon.get("sport")))
         self.targets = {
             name: self._list(_listed(pats)) for name, pats in (lexicon.get("targets") or {}).items()
         }

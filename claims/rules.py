@@ -9,21 +9,23 @@ from datetime import date
 
 from claims.analysis import Sentence
 from claims.lexicon import Lexicon, WordList
-from claims.text import MONTH, MONTHS, event_date
+from claims.text import MONTH, MONTHS, event_date, explicit_dates
 from truce.records import Stance, Story
 
 _ANY_YEAR = re.compile(r"\b(?:19|20)\d\d\b")  # cheap: most sentences name no year
+_ANY_DIGIT = re.compile(r"\d")
 _SEASON = r"(?:spring|summer|autumn|fall|winter)"
-# "in 2014", "in October 2022", "spring 2024", "February 2025": a year named as when
+_EVENT = r"(?:attacks?|strikes?|raids?|assaults?|bombardments?|shelling|bombing)"
+# "in 2014", "in October 2022", "spring 2024", "February 2025", "the 2024 attacks": a year named
+# as when
 _YEAR = re.compile(
     rf"\b(?:(?:in|since|during|from|of|back in)(?: (?:early|late|mid-?))? |{_SEASON} |"
-    rf"{MONTH} )((?:19|20)\d\d)\b"
+    rf"{MONTH} )((?:19|20)\d\d)\b|\b((?:19|20)\d\d) (?:[\w-]+ )?{_EVENT}\b"
 )
 # "in February", "the February drone attack": a month named as when, not a day ("February 3")
 _MONTH_NAMED = re.compile(
-    rf"\b(?:in|during|back in|earlier in|early|late|mid-?) {MONTH}\b(?! \d{{1,2}}\b)|\b{MONTH}"
-    r"(?:'s|\u2019s)? (?:[\w-]+ )?(?:attacks?|strikes?|raids?|assaults?|bombardments?|shelling|"
-    r"bombing)\b"
+    rf"\b(?:in|during|back in|earlier in|early|late|mid-?|between|from) {MONTH}\b(?! \d{{1,2}}\b)|"
+    rf"\b{MONTH}(?:'s|\u2019s)? (?:[\w-]+ )?{_EVENT}\b"
 )
 _RECENT = re.compile(
     r"\b(?:overnight|last night|this morning|today|tonight|yesterday|this week|hours ago|on "
@@ -82,8 +84,9 @@ class Rules:
 
     def _long_ago(self, s: Sentence, published: date) -> bool:
         """ "Last winter", "since the start of the war", "in 2014", "the February attack", "in
-        December" said in April: before the deal. Unless the sentence tells of something
-        recent too ("hit overnight, the first strike since it was destroyed in 2024")."""
+        December" said in April, "hit on 14 February" (every day it names is before the deal):
+        before the deal. Unless the sentence tells of something recent too ("hit overnight, the
+        first strike since it was destroyed in 2024")."""
         found = s.memo.get("long_ago")
         if found is None:
             deal = self.story.deal_date
@@ -98,16 +101,27 @@ class Rules:
                     MONTHS.index(m.group(1) or m.group(2)) + 1 for m in _MONTH_NAMED.finditer(s.low)
                 )
             ]
+            # a day later than the publication is last year's ("30 December" read in January)
+            days = [
+                d if d <= published else d.replace(year=d.year - 1)
+                for d in (explicit_dates(s.low, published) if _ANY_DIGIT.search(s.low) else ())
+            ]
             found = s.memo["long_ago"] = (
                 s.has(self.lex.long_ago)
                 or any(y < deal.year for y in years)
                 or any(m < deal.replace(day=1) for m in months)
+                or (bool(days) and all(d < deal for d in days))
             ) and not _RECENT.search(s.low)
         return found
 
-    def _accident(self, s: Sentence) -> bool:
-        """A gas explosion, a short circuit: what burned or blew up was not attacked."""
-        return s.has(self.lex.accident) and not s.has(self.lex.munition)
+    def _accident(self, s: Sentence, sentences: list[Sentence]) -> bool:
+        """A gas explosion, a short circuit, a footballer's strike: what burned, blew up or was
+        struck was not attacked, unless a munition is named. Another sentence may give the
+        cause ("Fire at refinery caused by equipment failure" over "A fire broke out...")."""
+        lex = self.lex
+        return not s.has(lex.munition) and any(
+            (o.has(lex.accident) or o.has(lex.sport)) and not o.has(lex.munition) for o in sentences
+        )
 
     def _event_date(self, s: Sentence, published: date, anchor: int | None) -> date:
         key = ("day", anchor)

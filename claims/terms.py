@@ -49,6 +49,13 @@ _ENERGY_ONLY = re.compile(
     r"(?:covered|included|protected|part of)\b"
 )
 
+# a deal that covers "energy infrastructure" is this one when strikes or a halt are spoken of
+# (a minerals deal covering energy assets is another)
+_HALT_TALK = re.compile(
+    r"\b(?:moratorium|truce|ceasefire|cease-fire|pause|halt\w*|ban|strikes?|attacks?|striking|"
+    r"attacking|hit|hitting)\b"
+)
+
 
 class TermRules(Rules):
     """The deal's window and scope."""
@@ -140,6 +147,11 @@ class TermRules(Rules):
         if s.has(self.lex.hedge) or s.has(self.lex.wish):
             return []
         m = next(iter(s.find(confirm)), None)
-        if m and not self._negated(s, m.start()) and self._about_deal(claim, s):
+        if (
+            m
+            and not self._negated(s, m.start())
+            and self._about_deal(claim, s)
+            and s.has(_HALT_TALK)
+        ):
             return [Candidate("confirms", s, "scope.broad", 0.6)]
         return []
