@@ -160,29 +160,28 @@ def tokenize(low: str) -> list[tuple[int, int, str]]:
 
 
 def _scan(lex: Lexicon, sentence: Sentence) -> None:
-    """Tokens, and the words where word lists can begin, in one pass over the text."""
+    """Tokens, and the words where word lists can begin (see Lexicon.word_bits)."""
     low = sentence.low
-    tokens, words, whole_any, maybe_any = sentence.tokens, sentence.words, 0, 0
-    word_bits = lex.word_bits
-    for m in _TOKEN.finditer(low):
-        start, end = m.span()
-        raw = m[0]
-        token = raw.rstrip(".") if raw[-1] == "." else raw
-        tokens.append((start, end, token))
-        if token in _PUNCTUATION:
-            continue
-        if "'" in raw or "\u2019" in raw or "." in raw:  # several words: "russia's", "u.s."
-            keys = [(w.start(), w[0]) for w in WORD.finditer(low, start, end + 1)]
-        else:
-            keys = [(start, low[start : end + 1])]
-        for position, key in keys:
-            whole, maybe = word_bits(key)
-            if maybe:
-                words.append((position, maybe))
-                whole_any |= whole
-                maybe_any |= maybe
-    sentence.whole, sentence.maybe = whole_any, maybe_any
+    tokens = sentence.tokens = [(m.start(), m.end(), m[0]) for m in _TOKEN.finditer(low)]
+    for index, (start, end, token) in enumerate(tokens):
+        if token[-1] == ".":
+            tokens[index] = (start, end, token.rstrip("."))
     sentence.token_starts = [t[0] for t in tokens]
+    # a word's key is the word and the character after it: every WORD match, in order
+    keys = WORD.findall(low)
+    known, word_bits = lex.bits, lex.word_bits
+    bits = [known.get(key) or word_bits(key) for key in keys]
+    whole_any = maybe_any = 0
+    for whole, maybe in bits:
+        whole_any |= whole
+        maybe_any |= maybe
+    if maybe_any:
+        sentence.words = [
+            (m.start(), maybe)
+            for m, (_whole, maybe) in zip(WORD.finditer(low), bits, strict=True)
+            if maybe
+        ]
+    sentence.whole, sentence.maybe = whole_any, maybe_any
 
 
 def analyse(lex: Lexicon, text: str, offset: int) -> Sentence:

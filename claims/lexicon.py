@@ -136,7 +136,7 @@ class Lexicon:
     def __init__(self, story: Story, lexicon: Mapping[str, Any], gazetteer: Mapping[str, Any]):
         self.story = story
         self.lists: list[WordList] = []  # every word list, bit i is list i
-        self._bits: dict[str, tuple[int, int]] = {}
+        self.bits: dict[str, tuple[int, int]] = {}  # word -> word_bits(word), see there
         self._stripped: dict[str, str] = {}  # token -> without "'s"
         self.attack = self._list(_listed(lexicon.get("attack")))
         weapons = _listed(lexicon.get("munition")) + _listed(lexicon.get("weapon"))
@@ -209,7 +209,7 @@ class Lexicon:
 
     def word_bits(self, word: str) -> tuple[int, int]:
         """(lists that match `word` alone, lists whose match can start with it), as bits."""
-        bits = self._bits.get(word)
+        bits = self.bits.get(word)
         if bits is None:
             whole = start = 0
             for wl in self.lists:
@@ -218,9 +218,9 @@ class Lexicon:
                     start |= wl.bit
                     if found == 2:
                         whole |= wl.bit
-            if len(self._bits) > 200_000:
-                self._bits.clear()
-            bits = self._bits[word] = (whole, start)
+            if len(self.bits) > 200_000:
+                self.bits.clear()
+            bits = self.bits[word] = (whole, start)
         return bits
 
     def find_places(self, tokens: list[tuple[int, int, str]]) -> list[tuple[int, int, Place]]:
