@@ -133,19 +133,25 @@ class BreachRules(Rules):
         return found
 
     def _targets_hit(self, s: Sentence, attack: tuple[int, int]) -> set[str]:
-        """The classes of what an attack word hit: the target nearest it in its clause ("homes
-        damaged, no energy facilities hit": the damage is to homes), and the targets listed
-        with that one ("hit a hospital and the city's power supply")."""
+        """The classes of what an attack word hit: the target nearest it in its clause, not
+        past another attack word ("homes damaged, no energy facilities hit": the damage is to
+        homes; "its strikes were aimed at troops and it denied hitting energy sites"), and the
+        targets listed with that one ("hit a hospital and the city's power supply")."""
         key = ("hit", attack)
         found = s.memo.get(key)
         if found is not None:
             return found  # type: ignore[no-any-return]
         clause = s.clause(attack[0])
+        verbs = [m.start() for m in s.find(self.lex.attack) if m.start() != attack[0]]
         spans = sorted(
             (start, end, cls)
             for cls, found_spans in s.targets.items()
             for start, end in found_spans
             if s.clause(start) == clause
+            and not any(
+                attack[1] <= v < start if start >= attack[1] else end <= v < attack[0]
+                for v in verbs
+            )
         )
         found = set()
         if spans:
@@ -241,6 +247,10 @@ class BreachRules(Rules):
         own = [p for p in agents if s.clause(p.start) == clause]
         if own:
             return own[-1].party, True
+        if s.tokens_before(anchor, 1) in (["its"], ["their"], ["our"]):
+            owner = self._agent(s, anchor)  # "the ministry said its strikes hit ..."
+            if owner:
+                return owner, True
         # ... else whose ground was hit ("its drones struck a depot in Russia's Voronezh
         # region, while Russian drones..."), and only then names from other clauses
         holder = self._side_party(side)
