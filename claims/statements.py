@@ -20,6 +20,21 @@ _BACKGROUND = re.compile(
     r"\b(?:hours|days|weeks|minutes|moments|shortly|soon|just) (?:after|before)(?: [\w'\u2019-]+){1,4} ?$"
 )
 
+# the words before a cue that deny it: "has never", "did not", "it is wrong to say that Putin",
+# "the lie that Russia"; or that report it as others' words ("claims that Putin")
+_Q = "['\u2018\u2019\"]?"
+_DENIAL = re.compile(
+    r"\b(?:(?:has|have|had|did|does|do|is|was)(?:n't| not| never)|never|(?:wrong|false|untrue) to "
+    rf"(?:say|claim|suggest)(?: that)?(?: [\w'\u2019-]+){{1,3}}?|{_Q}(?:lie|lies|lying|falsehood|myth|"
+    rf"fake){_Q} that(?: [\w'\u2019-]+){{1,3}}?)\s*{_Q}$"
+)
+_REPORTED = re.compile(
+    r"\b(?:claims?|reports?|allegations?|suggestions?|assertions?) that(?: [\w'\u2019-]+){1,3}?\s*$"
+)
+_CALLED_FALSE = re.compile(
+    r"\b(?:false|lies?|untrue|fake|nonsense|absurd|distort\w*|groundless|baseless|not true)\b"
+)
+
 
 class StatementRules(Rules):
     """What the parties say about a claim."""
@@ -71,6 +86,10 @@ class StatementRules(Rules):
                 continue
             if _BACKGROUND.search(s.low, 0, m.start()):
                 continue  # "hours after Putin and Trump agreed": the deal recalled, not news
+            if not commitment and agent is not None and self._denied(s, m):
+                # the fact denied: "Russia has never rejected a ceasefire", "claims that Putin
+                # rejected a ceasefire are false"
+                return [Candidate("contradicts", s, "statement.denied", 0.6, actor=agent or None)]
             if commitment and self._wished(s, m.start()):
                 continue  # "urged Russia and Ukraine to respect it": a wish, not a commitment
             if not self._negated(s, m.start()):
@@ -89,7 +108,15 @@ class StatementRules(Rules):
                         actor=agent or None,
                     )
                 ]
+
         return []
+
+    def _denied(self, s: Sentence, m: re.Match[str]) -> bool:
+        """Is the cue denied ("never rejected") or reported and called false ("claims that
+        Russia rejected a ceasefire are a lie")?"""
+        if _DENIAL.search(s.low, 0, m.start()):
+            return True
+        return bool(_REPORTED.search(s.low, 0, m.start()) and _CALLED_FALSE.search(s.low, m.end()))
 
     def _acted_before(self, s: Sentence, position: int) -> bool:
         """Is there an attack between the subject named last before `position` and it?"""
