@@ -44,6 +44,23 @@ _OBJECT_OF = {
     "thanks",
     "met",
 }
+# "in central Ukraine", "across southern Russia": still where
+_COMPASS = {
+    "central",
+    "eastern",
+    "western",
+    "northern",
+    "southern",
+    "north-eastern",
+    "northeastern",
+    "south-eastern",
+    "southeastern",
+    "north-western",
+    "northwestern",
+    "south-western",
+    "southwestern",
+    "occupied",
+}
 _PUNCTUATION = {",", ";", ":", "(", ")", "\u2014", "\u2013"}
 # where the words before a position stop being about it
 _CLAUSE = _PUNCTUATION | {
@@ -325,8 +342,10 @@ def _role(lex: Lexicon, sentence: Sentence, start: int, end: int) -> str:
         return "object"  # "Putin told Trump he backed it": Trump is not who backed it
     if lex.target_ahead.match(after):
         return "owner"  # "attacks on Russian energy sites": whose sites, not where
-    if previous and previous[-1] in _LOCATIVE:
-        return "location"
+    if previous and (
+        previous[-1] in _LOCATIVE or (previous[-1] in _COMPASS and previous[0] in _LOCATIVE)
+    ):
+        return "location"  # "in Ukraine", "in central Ukraine"
     return "agent"
 
 

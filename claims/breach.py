@@ -45,6 +45,10 @@ _COMPANY_SAID = re.compile(
 )
 # between two targets of one attack: "a hospital and (the city's) power supply"
 _LISTED = re.compile(r"(?:,|,? and|,? as well as|,? plus)(?: [\w'\u2019-]+){0,3} ")
+# "explosions near the power plant": what was near was not hit
+_NEAR = re.compile(
+    r"\b(?:near|nearby|close to|next to|outside|in the vicinity of)(?: [\w'\u2019-]+){0,2}$"
+)
 _CONDITIONAL = re.compile(r"\b(if|unless|whether|could|would|might|may|should)\b")
 
 
@@ -134,7 +138,7 @@ class BreachRules(Rules):
 
     def _targets_hit(self, s: Sentence, attack: tuple[int, int]) -> set[str]:
         """The classes of what an attack word hit: the target nearest it in its clause, not
-        past another attack word ("homes damaged, no energy facilities hit": the damage is to
+        just near it ("explosions near the plant"), not past another attack word ("homes damaged, no energy facilities hit": the damage is to
         homes; "its strikes were aimed at troops and it denied hitting energy sites"), and the
         targets listed with that one ("hit a hospital and the city's power supply")."""
         key = ("hit", attack)
@@ -148,6 +152,7 @@ class BreachRules(Rules):
             for cls, found_spans in s.targets.items()
             for start, end in found_spans
             if s.clause(start) == clause
+            and not _NEAR.search(s.window_before(start, 3))
             and not any(
                 attack[1] <= v < start if start >= attack[1] else end <= v < attack[0]
                 for v in verbs
