@@ -212,7 +212,13 @@ def analyse(lex: Lexicon, text: str, offset: int) -> Sentence:
         sentence.targets[name] = [m.span() for m in sentence.find(pattern)]
     if lex.operator_class:
         spans = sentence.targets.setdefault(lex.operator_class, [])
-        spans += [m.span() for pattern in lex.operators.values() for m in sentence.find(pattern)]
+        # an operator that speaks ("Ukrenergo said") is not what was hit
+        spans += [
+            m.span()
+            for pattern in lex.operators.values()
+            for m in sentence.find(pattern)
+            if not speech_follows(lex, sentence, m.end())
+        ]
         spans.sort()
     raw_parties = []
     for party, pattern in lex.parties.items():
