@@ -33,7 +33,7 @@ _RECENT = re.compile(
 )
 _AND = re.compile(r"\s*(?:,|and|&|as well as|, and)\s*")
 FULL_TRUCE = re.compile(
-    r"\b(full|complete|comprehensive|general|total|unconditional)\b[\w -]{0,20}"
+    r"\b(full|complete|comprehensive|general|total|unconditional)\b[\w ,-]{0,20}"
     r"\b(ceasefire|cease-fire|truce)\b"
 )
 
