@@ -138,9 +138,10 @@ class BreachRules(Rules):
 
     def _targets_hit(self, s: Sentence, attack: tuple[int, int]) -> set[str]:
         """The classes of what an attack word hit: the target nearest it in its clause, not
-        just near it ("explosions near the plant"), not past another attack word ("homes damaged, no energy facilities hit": the damage is to
-        homes; "its strikes were aimed at troops and it denied hitting energy sites"), and the
-        targets listed with that one ("hit a hospital and the city's power supply")."""
+        just near it ("explosions near the plant"), not past another attack word ("homes
+        damaged, no energy facilities hit": the damage is to homes; "its strikes were aimed at
+        troops and it denied hitting energy sites"), and the targets listed with that one ("hit
+        a hospital and the city's power supply")."""
         key = ("hit", attack)
         found = s.memo.get(key)
         if found is not None:
