@@ -26,7 +26,8 @@ _EXTENDED = re.compile(r"\b(extended|prolonged|renewed|agreed (?:to|on) an exten
 _EARLY_END = re.compile(
     r"\b(ahead of schedule|prematurely|ended early|cut short|(?:is|was) (?:effectively )?(?:dead|"
     r"over)|no (?:[\w-]+ )?(?:moratorium|truce|pause|halt) any ?(?:more|longer)|no longer (?:observ\w*|bound|in (?:force|effect)|respect\w*|valid|applies)|stopped "
-    r"observing|ceased to (?:observe|apply))\b"
+    r"observing|ceased to (?:observe|apply)|(?:buried|killed|torpedoed|wrecked|scuttled|sunk|"
+    r"sank)(?: the| this| its)?(?: [\w-]+)? (?:moratorium|truce|pause|halt|deal|agreement))\b"
 )
 # a halt with no fixed end: against a 30-day window
 _OPEN_ENDED = re.compile(
@@ -34,6 +35,10 @@ _OPEN_ENDED = re.compile(
     r"until (?:a |the )?(?:full|comprehensive|general|complete|lasting|permanent) (?:ceasefire|"
     r"truce|peace)|(?:valid|in force|remains?) (?:\w+ ){0,2}until (?:someone|either side|one side|"
     r"a party|one of the parties))"
+    # "will stay in force after 30 days unless a side withdraws"
+    r"|\bunless (?:a|one|either|the other) (?:side|party) (?:withdraws|pulls out|exits|leaves|"
+    r"breaks it|violates it)|\b(?:stay|stays|remain|remains) in (?:force|effect|place) (?:[\w-]+ )"
+    r"{0,2}(?:after|beyond|past) (?:the )?(?:30|thirty)"
 )
 _START_CUE = re.compile(
     r"\b(from|since|starting|start(?:s|ed)?|count(?:s|ed|ing)?|took effect|takes effect|into "
