@@ -118,10 +118,14 @@ class Rules:
         """A gas explosion, a short circuit, a footballer's strike: what burned, blew up or was
         struck was not attacked, unless a munition is named. Another sentence may give the
         cause ("Fire at refinery caused by equipment failure" over "A fire broke out...")."""
-        lex = self.lex
-        return not s.has(lex.munition) and any(
-            (o.has(lex.accident) or o.has(lex.sport)) and not o.has(lex.munition) for o in sentences
-        )
+        found = s.memo.get("accident")
+        if found is None:
+            lex = self.lex
+            found = s.memo["accident"] = not s.has(lex.munition) and any(
+                (o.has(lex.accident) or o.has(lex.sport)) and not o.has(lex.munition)
+                for o in sentences
+            )
+        return found
 
     def _event_date(self, s: Sentence, published: date, anchor: int | None) -> date:
         key = ("day", anchor)
