@@ -31,6 +31,8 @@ _RECENT = re.compile(
     r"\b(?:overnight|last night|this morning|today|tonight|yesterday|this week|hours ago|on "
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b"
 )
+# one of these is in every _RECENT match: a substring test is cheaper than the regex
+_RECENT_WORDS = ("night", "morning", "day", "week", "hours")
 _AND = re.compile(r"\s*(?:,|and|&|as well as|, and)\s*")
 FULL_TRUCE = re.compile(
     r"\b(full|complete|comprehensive|general|total|unconditional)\b[\w ,-]{0,20}"
@@ -111,7 +113,7 @@ class Rules:
                 or any(y < deal.year for y in years)
                 or any(m < deal.replace(day=1) for m in months)
                 or (bool(days) and all(d < deal for d in days))
-            ) and not _RECENT.search(s.low)
+            ) and not (any(w in s.low for w in _RECENT_WORDS) and _RECENT.search(s.low))
         return found
 
     def _accident(self, s: Sentence, sentences: list[Sentence]) -> bool:
