@@ -256,10 +256,17 @@ def analyse(lex: Lexicon, text: str, offset: int) -> Sentence:
         if not any(s <= m.start() < e for s, e in senses)
         and not blocked(lex, sentence, m.start())
         and not lex.halt_after.match(low[m.end() :].lstrip(" -"))
+        and not _MAYBE_AFTER.match(low, m.end())
     ]
     return sentence
 
 
+# "attacks on Russian refineries could resume": what may happen has not happened ("may have
+# hit" is an event told with doubt)
+_MAYBE_AFTER = re.compile(
+    r"(?:\s+(?:on|against|at|in|by|of)(?:\s+[\w'\u2019-]+){1,4})?\s+(?:could|might|may|would)\s+"
+    r"(?!have\b|not\b)"
+)
 _CONNECTIVES = {"but", "though", "although", "while", "whereas", "yet", "however"}
 
 

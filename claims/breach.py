@@ -49,7 +49,7 @@ _LISTED = re.compile(r"(?:,|,? and|,? as well as|,? plus)(?: [\w'\u2019-]+){0,3}
 _NEAR = re.compile(
     r"\b(?:near|nearby|close to|next to|outside|in the vicinity of)(?: [\w'\u2019-]+){0,2}$"
 )
-_CONDITIONAL = re.compile(r"\b(if|unless|whether|could|would|might|may|should)\b")
+_CONDITIONAL = re.compile(r"\b(if|unless|whether|could|would|might|may|should|likely)\b")
 
 
 class BreachRules(Rules):
@@ -185,7 +185,7 @@ class BreachRules(Rules):
         if not s.has(topic):
             return None, ""
         for m in s.find(self.lex.violation):
-            before = s.window_before(m.start(), 6)
+            before = s.window_before(m.start(), 12)
             if self._negated(s, m.start()) or _CONDITIONAL.search(before):
                 continue
             if s.has(self.lex.mutual):
