@@ -145,6 +145,27 @@ def schema_lock(path: Path) -> Iterator[None]:
         os.close(handle)
 
 
+@contextmanager
+def rederivable_writes(db: Database) -> Iterator[None]:
+    """Commit without syncing the WAL to disk (`PRAGMA synchronous = NORMAL`) inside: for rows
+    the next run writes again if they are lost (fetched entries, assessments). Only when the
+    database is in WAL mode, where SQLite guarantees NORMAL never corrupts it: a power loss can
+    roll back the last commits, never a part of one, and a crashed process loses nothing it
+    committed. The previous setting comes back after."""
+    conn = db.conn
+    with storage_errors(db):
+        wal = conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        previous = conn.execute("PRAGMA synchronous").fetchone()[0] if wal else None
+        if wal:
+            conn.execute("PRAGMA synchronous = NORMAL")
+    try:
+        yield
+    finally:
+        if previous is not None:
+            with storage_errors(db):
+                conn.execute(f"PRAGMA synchronous = {int(previous)}")
+
+
 def _json(values: Iterable[str]) -> str:
     return json.dumps(list(values))
 
