@@ -152,6 +152,14 @@ def store_fetched(
     db: Database, fetched: Fetched, now: datetime, run_id: str, failures: int = 0
 ) -> FeedOutcome:
     """Write one feed's outcome in its own transaction."""
+    # a power loss may undo the last feeds' commits: their next fetch stores them again
+    with store.rederivable_writes(db):
+        return _store_fetched(db, fetched, now, run_id, failures)
+
+
+def _store_fetched(
+    db: Database, fetched: Fetched, now: datetime, run_id: str, failures: int
+) -> FeedOutcome:
     feed = fetched.feed
     stamp = iso(now)
     if fetched.error or fetched.result is None:
@@ -186,17 +194,16 @@ def store_fetched(
 
 def ingest_feed(db: Database, feed: Feed, now: datetime, run_id: str) -> FeedOutcome:
     """Fetch, parse and store one feed; any failure is recorded, never raised."""
-    # a power loss may undo the last feeds' commits: their next fetch stores them again
-    with store.rederivable_writes(db):
+    with store.rederivable_writes(db):  # the feed's configuration: the next run saves it again
         state = feed_state(db, feed)
-        reason = state.skip_reason(now)
-        if reason:
-            return FeedOutcome(feed.id, feed.outlet, ok=False, skipped=reason)
-        try:
-            fetched = fetch_and_parse(feed, state, now)
-        except FeedError as exc:
-            fetched = failed(feed, exc)
-        return store_fetched(db, fetched, now, run_id, state.failures)
+    reason = state.skip_reason(now)
+    if reason:
+        return FeedOutcome(feed.id, feed.outlet, ok=False, skipped=reason)
+    try:
+        fetched = fetch_and_parse(feed, state, now)
+    except FeedError as exc:
+        fetched = failed(feed, exc)
+    return store_fetched(db, fetched, now, run_id, state.failures)
 
 
 def assess_new(db: Database, story: Story, engine: Engine, now: datetime) -> int:
