@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import fcntl
+import functools
 import json
+import operator
 import os
 import re
 import sqlite3
@@ -145,6 +147,27 @@ def schema_lock(path: Path) -> Iterator[None]:
         os.close(handle)
 
 
+@contextmanager
+def rederivable_writes(db: Database) -> Iterator[None]:
+    """Commit without syncing the WAL to disk (`PRAGMA synchronous = NORMAL`) inside: for rows
+    the next run writes again if they are lost (fetched entries, assessments). Only when the
+    database is in WAL mode, where SQLite guarantees NORMAL never corrupts it: a power loss can
+    roll back the last commits, never a part of one, and a crashed process loses nothing it
+    committed. The previous setting comes back after."""
+    conn = db.conn
+    with storage_errors(db):
+        wal = conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        previous = conn.execute("PRAGMA synchronous").fetchone()[0] if wal else None
+        if wal:
+            conn.execute("PRAGMA synchronous = NORMAL")
+    try:
+        yield
+    finally:
+        if previous is not None:
+            with storage_errors(db):
+                conn.execute(f"PRAGMA synchronous = {int(previous)}")
+
+
 def _json(values: Iterable[str]) -> str:
     return json.dumps(list(values))
 
@@ -233,25 +256,26 @@ def save_entries(
                 # an update goes straight to the database, as do the new rows before it, so
                 # that everything after it sees the rows as they now are
                 pending.write(db)
-            row = {
-                "id": entry.id,
-                "feed_id": feed.id,
-                "outlet": feed.outlet,
-                "url": entry.url,
-                "title": entry.title,
-                "summary": entry.summary,
-                "published": entry.published,
-                "dated": int(entry.dated),
-                "updated": fetched_at,
-                "content_hash": entry.content_hash,
-                "cluster": cluster_of(db, entry, pending),
-                "simhash": entry.simhash or None,
-            }
+            cluster = cluster_of(db, entry, pending)
             if not existing:
-                pending.add(entry, row)
+                pending.add(entry, feed, cluster)
                 stored[entry.id] = (entry.content_hash, 1, entry.simhash or None)
                 new += 1
             else:
+                row = {
+                    "id": entry.id,
+                    "feed_id": feed.id,
+                    "outlet": feed.outlet,
+                    "url": entry.url,
+                    "title": entry.title,
+                    "summary": entry.summary,
+                    "published": entry.published,
+                    "dated": int(entry.dated),
+                    "updated": fetched_at,
+                    "content_hash": entry.content_hash,
+                    "cluster": cluster,
+                    "simhash": entry.simhash or None,
+                }
                 revision = existing[1] + 1
                 db.table("articles").update(entry.id, {**row, "revision": revision})
                 _save_bands(db, entry, existing[2])
@@ -336,10 +360,16 @@ class PendingArticles:
         self.by_url: dict[str, list[tuple[str, str]]] = {}  # url: (id, cluster), in order
         self.by_band: dict[int, list[tuple[str, str, int, str]]] = {}  # id, published, ...
 
-    def add(self, entry: Entry, row: dict[str, Any]) -> None:
-        values = {**row, "fetched": self.fetched_at, "revision": 1, "text": ""}
-        self.rows.append(tuple(map(values.__getitem__, _ARTICLE_COLUMNS)))
-        cluster = row["cluster"]
+    def add(self, entry: Entry, feed: Feed, cluster: str) -> None:
+        fetched = self.fetched_at
+        # in _ARTICLE_COLUMNS order; `updated` and `fetched` are both the fetch time
+        self.rows.append(
+            (
+                entry.id, feed.id, feed.outlet, entry.url, entry.title, entry.summary,
+                entry.published, int(entry.dated), fetched, entry.content_hash, cluster,
+                entry.simhash or None, fetched, 1, "",
+            )
+        )  # fmt: skip
         if entry.url:
             self.by_url.setdefault(entry.url, []).append((entry.id, cluster))
         for band in bands(entry.simhash):
@@ -425,16 +455,25 @@ _CANONICAL = re.compile(r"[1-9]\d{3}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 
 def near_window(published: str) -> tuple[str, str]:
     """Publication times NEAR_DUPLICATE_DAYS either side, as stored (UTC ISO 8601, Z)."""
-    moment = datetime.fromisoformat(published.replace("Z", "+00:00"))
     if _CANONICAL.fullmatch(published):
-        # the time of day stays: shift the date alone (strftime costs ~4 us a call)
-        day = moment.date()
-        low, high = (day - _NEAR_DAYS).isoformat(), (day + _NEAR_DAYS).isoformat()
-        if low[0] != "0":  # four-digit years on both sides, as strftime writes them
-            return low + published[10:], high + published[10:]
+        # the time of day stays: shift the date alone (strftime costs ~4 us a call, and a
+        # backfill's entries share a few dozen days)
+        days = _near_days(published[:10])
+        if days is not None:
+            return days[0] + published[10:], days[1] + published[10:]
+    moment = datetime.fromisoformat(published.replace("Z", "+00:00"))
     low = (moment - _NEAR_DAYS).strftime("%Y-%m-%dT%H:%M:%SZ")
     high = (moment + _NEAR_DAYS).strftime("%Y-%m-%dT%H:%M:%SZ")
     return low, high
+
+
+@functools.lru_cache(maxsize=1024)
+def _near_days(day: str) -> tuple[str, str] | None:
+    """The days NEAR_DUPLICATE_DAYS before and after `day` (YYYY-MM-DD); None when either
+    would not have four digits in its year, as strftime writes it."""
+    moment = date.fromisoformat(day)
+    low, high = (moment - _NEAR_DAYS).isoformat(), (moment + _NEAR_DAYS).isoformat()
+    return (low, high) if low[0] != "0" else None
 
 
 def cluster_of(db: Database, entry: Entry, pending: PendingArticles | None = None) -> str:
@@ -442,7 +481,7 @@ def cluster_of(db: Database, entry: Entry, pending: PendingArticles | None = Non
     words (SimHash) published within a few days; else the story's own key. `pending`: the
     feed's new articles not yet written, looked at as if they were."""
     if entry.url:
-        row = db.execute(
+        row = db.conn.execute(
             "SELECT cluster FROM articles WHERE url = ? AND id != ? LIMIT 1",
             [entry.url, entry.id],
         ).fetchone()
@@ -456,7 +495,7 @@ def cluster_of(db: Database, entry: Entry, pending: PendingArticles | None = Non
         wanted = band_probes(entry.simhash)
         near = [
             article_id
-            for article_id, simhash in db.execute(_NEAR_SQL, [*wanted, low, high, entry.id])
+            for article_id, simhash in db.conn.execute(_NEAR_SQL, [*wanted, low, high, entry.id])
             if ((simhash ^ entry.simhash) & _UNSIGNED).bit_count() <= NEAR_DUPLICATE_BITS
         ]
         # the story's first copy, in the order they were stored
@@ -497,19 +536,20 @@ _ARTICLE_SQL = """
 """
 
 
-def _article(row: dict[str, Any]) -> Article:
+def _article(row: Sequence[Any]) -> Article:
+    """A row of _ARTICLE_SQL as an Article."""
     return Article(
-        id=row["id"],
-        feed_id=row["feed_id"],
-        outlet=row["outlet"],
-        tier=row["tier"],
-        affiliation=row["affiliation"],
-        url=row["url"] or "",
-        title=row["title"],
-        summary=row["summary"],
-        published=row["published"],
-        seen=row["seen"],
-        cluster=row["cluster"],
+        id=row[0],
+        feed_id=row[1],
+        outlet=row[2],
+        tier=row[3],
+        affiliation=row[4],
+        url=row[5] or "",
+        title=row[6],
+        summary=row[7],
+        published=row[8],
+        seen=row[9],
+        cluster=row[10],
     )
 
 
@@ -531,11 +571,11 @@ def articles_to_assess(
     after = ("", "")
     while True:
         with storage_errors(db):
-            rows = list(db.query(sql, [story, engine, *after, batch]))
-        yield from ((_article(row), row["revision"]) for row in rows)
+            rows = db.conn.execute(sql, [story, engine, *after, batch]).fetchall()
+        yield from ((_article(row), row[11]) for row in rows)
         if len(rows) < batch:
             return
-        after = (rows[-1]["published"], rows[-1]["id"])
+        after = (rows[-1][8], rows[-1][0])  # (published, id)
 
 
 def save_claims(db: Database, story: Story) -> None:
@@ -586,11 +626,7 @@ def save_assessments(
         db.conn.executemany(
             f"""INSERT INTO evidence ({", ".join(f'"{c}"' for c in _EVIDENCE_COLUMNS)})
                 VALUES ({", ".join("?" * len(_EVIDENCE_COLUMNS))})""",
-            (
-                [getattr(e, column) for column in _EVIDENCE_COLUMNS]
-                for _, _, evidence, _ in assessed
-                for e in evidence
-            ),
+            (_evidence_row(e) for _, _, evidence, _ in assessed for e in evidence),
         )
         db.conn.executemany(
             """INSERT OR IGNORE INTO mentions (article_id, claim_id, start, "end", sentence)
@@ -615,6 +651,7 @@ def save_assessments(
 
 _ARTICLE_FIELDS = ("outlet", "published", "seen", "cluster", "tier", "affiliation", "url")
 _EVIDENCE_COLUMNS = tuple(f.name for f in fields(Evidence) if f.name not in _ARTICLE_FIELDS)
+_evidence_row = operator.attrgetter(*_EVIDENCE_COLUMNS)  # the columns' values, as a tuple
 
 
 def load_evidence(

@@ -152,6 +152,14 @@ def store_fetched(
     db: Database, fetched: Fetched, now: datetime, run_id: str, failures: int = 0
 ) -> FeedOutcome:
     """Write one feed's outcome in its own transaction."""
+    # a power loss may undo the last feeds' commits: their next fetch stores them again
+    with store.rederivable_writes(db):
+        return _store_fetched(db, fetched, now, run_id, failures)
+
+
+def _store_fetched(
+    db: Database, fetched: Fetched, now: datetime, run_id: str, failures: int
+) -> FeedOutcome:
     feed = fetched.feed
     stamp = iso(now)
     if fetched.error or fetched.result is None:
@@ -186,7 +194,8 @@ def store_fetched(
 
 def ingest_feed(db: Database, feed: Feed, now: datetime, run_id: str) -> FeedOutcome:
     """Fetch, parse and store one feed; any failure is recorded, never raised."""
-    state = feed_state(db, feed)
+    with store.rederivable_writes(db):  # the feed's configuration: the next run saves it again
+        state = feed_state(db, feed)
     reason = state.skip_reason(now)
     if reason:
         return FeedOutcome(feed.id, feed.outlet, ok=False, skipped=reason)
@@ -203,13 +212,15 @@ def assess_new(db: Database, story: Story, engine: Engine, now: datetime) -> int
     store.save_claims(db, story)
     written = 0
     pending = store.articles_to_assess(db, story.id, engine.version)
-    while batch := list(itertools.islice(pending, ASSESS_BATCH)):
-        assessed = []
-        for article, revision in batch:
-            assessment = engine.assess(article)
-            assessed.append((article, revision, assessment.evidence, assessment.mentions))
-            written += len(assessment.evidence)
-        store.save_assessments(db, story, engine.version, assessed, iso(now))
+    # a power loss may undo the last batches' commits: their articles are assessed again
+    with store.rederivable_writes(db):
+        while batch := list(itertools.islice(pending, ASSESS_BATCH)):
+            assessed = []
+            for article, revision in batch:
+                assessment = engine.assess(article)
+                assessed.append((article, revision, assessment.evidence, assessment.mentions))
+                written += len(assessment.evidence)
+            store.save_assessments(db, story, engine.version, assessed, iso(now))
     return written
 
 

@@ -44,20 +44,47 @@ def _digest(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
+# Every ASCII byte that \w does not match, as a space; the rest (bytes of other characters too)
+# as they are.
+_ASCII_GAPS = bytes(
+    b if b >= 0x80 or chr(b).isalnum() or b == ord("_") else ord(" ") for b in range(256)
+)
+
+
+def _encoded_words(text: str) -> list[bytes]:
+    """`_WORDS.findall(text)`, each word UTF-8 encoded, without the regex for most of the text:
+    ASCII characters that are not word characters split the encoded text (bytes.translate and
+    split, ~6 times faster than findall), and only the pieces holding other characters (a
+    curly quote, a Cyrillic word) go to the regex. The regex never matches across those ASCII
+    characters, so its words are the same."""
+    pieces = text.encode("utf-8", "surrogatepass").translate(_ASCII_GAPS).split()
+    if text.isascii():
+        return pieces
+    words: list[bytes] = []
+    for piece in pieces:
+        if piece.isascii():
+            words.append(piece)
+        else:
+            found = _WORDS.findall(piece.decode("utf-8", "surrogatepass"))
+            words.extend(word.encode("utf-8", "surrogatepass") for word in found)
+    return words
+
+
 def story_key(title: str, summary: str) -> str:
     """Same words in the same order: copies of one wire story share this key."""
-    return _story_key(_WORDS.findall(f"{title} {summary}".lower()))
+    return _story_key(_encoded_words(f"{title} {summary}".lower()))
 
 
-def _story_key(words: list[str]) -> str:
-    return _digest(" ".join(words))[:16]
+def _story_key(words: list[bytes]) -> str:
+    # the same digest as _digest(" ".join(words)) of the words as text
+    return hashlib.sha256(b" ".join(words)).hexdigest()[:16]
 
 
 def simhash(text: str) -> int:
     """64-bit SimHash over word 3-shingles, as a signed integer (SQLite's INTEGER): near-same
     texts (a wire story lightly edited by a second outlet) differ in a few bits. 0 for texts
     too short to tell."""
-    return _simhash(_WORDS.findall(text.lower()))
+    return _simhash(_encoded_words(text.lower()))
 
 
 # A blake2b state with the shingle digest's size set: copying it costs less than building one
@@ -68,19 +95,17 @@ _BLAKE2B_8 = hashlib.blake2b(digest_size=8)
 _COLUMN_MASKS: dict[int, tuple[int, ...]] = {}
 
 
-def _simhash(words: list[str]) -> int:
-    if len(words) < 8:
+def _simhash(encoded: list[bytes]) -> int:
+    if len(encoded) < 8:
         return 0
-    # words hold no spaces and UTF-8 never puts a space inside a character, so splitting the
-    # encoded text gives each word's bytes: one encode, not one per shingle
-    encoded = " ".join(words).encode("utf-8", "surrogatepass").split(b" ")
     copy = _BLAKE2B_8.copy
-    digests = []
+    digests: list[bytes] = []
+    append = digests.append
     # the shorter slices end the zip: one shingle per three consecutive words
     for shingle in map(b" ".join, zip(encoded, encoded[1:], encoded[2:], strict=False)):
         state = copy()
         state.update(shingle)
-        digests.append(state.digest())
+        append(state.digest())
     joined = b"".join(digests)
     shingles = len(digests)
     masks = _COLUMN_MASKS.get(shingles)
@@ -113,7 +138,7 @@ def _entry(raw: Any, feed: Feed, fetched_at: datetime) -> Entry:
     key = get(raw, "id") or raw.get("guid") or url
     if not key:
         key = "hash:" + _digest(title, published if dated else "")
-    words = _WORDS.findall(f"{title} {summary}".lower())  # one word list for both keys
+    words = _encoded_words(f"{title} {summary}".lower())  # one word list for both keys
     return Entry(
         id=_digest(feed.id, str(key))[:20],
         feed_id=feed.id,

@@ -297,3 +297,19 @@ def test_two_stories_in_one_database_each_assess_an_article_once(
         )
     assert list(store.articles_to_assess(db, story.id, "v1")) == []
     assert list(store.articles_to_assess(db, other.id, "v1")) == []
+
+
+def test_rederivable_writes_commit_with_synchronous_normal_in_wal_mode_only(
+    tmp_path: Path,
+) -> None:
+    """Fetched entries and assessments commit without syncing the WAL, and only in WAL mode,
+    where SQLite never corrupts the database for it; the setting comes back after."""
+    db = feed_db(tmp_path)
+    synchronous = "PRAGMA synchronous"
+    before = db.execute(synchronous).fetchone()[0]
+    with store.rederivable_writes(db):
+        assert db.execute(synchronous).fetchone()[0] == 1  # NORMAL
+    assert db.execute(synchronous).fetchone()[0] == before
+    db.execute("PRAGMA journal_mode = DELETE")
+    with store.rederivable_writes(db):
+        assert db.execute(synchronous).fetchone()[0] == before

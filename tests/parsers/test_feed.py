@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from parsers import parse_feed
-from parsers.feed import _WORDS, simhash
+from parsers.feed import _WORDS, _encoded_words, simhash
 from parsers.fetch import fetch_feed
 from truce.errors import FeedError
 from truce.records import Feed
@@ -109,3 +109,16 @@ WORDS = st.sampled_from(["strike", "on", "the", "Kherson", "substation", "said",
 def test_simhash_matches_its_definition(text: str) -> None:
     """Stored SimHashes must not change when the computation gets faster."""
     assert simhash(text) == reference_simhash(text)
+
+
+@given(
+    st.lists(
+        WORDS | st.sampled_from(["it\u2019s", "\u201cwar\u201d", "a\u00a0b", "\u2014"]), max_size=40
+    ).map(" ".join)
+    | st.text(max_size=200)
+)
+def test_encoded_words_are_the_regex_words(text: str) -> None:
+    """The fast word split gives the regex's words, so story keys and SimHashes stay as stored."""
+    assert _encoded_words(text) == [
+        w.encode("utf-8", "surrogatepass") for w in _WORDS.findall(text)
+    ]
