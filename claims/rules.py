@@ -9,23 +9,22 @@ from datetime import date
 
 from claims.analysis import Sentence
 from claims.lexicon import Lexicon, WordList
-from claims.text import MONTH, MONTHS, event_date, explicit_dates
+from claims.text import EVENT, MONTH, MONTHS, event_date, explicit_dates
 from truce.records import Stance, Story
 
 _ANY_YEAR = re.compile(r"\b(?:19|20)\d\d\b")  # cheap: most sentences name no year
 _ANY_DIGIT = re.compile(r"\d")
 _SEASON = r"(?:spring|summer|autumn|fall|winter)"
-_EVENT = r"(?:attacks?|strikes?|raids?|assaults?|bombardments?|shelling|bombing)"
 # "in 2014", "in October 2022", "spring 2024", "February 2025", "the 2024 attacks": a year named
 # as when
 _YEAR = re.compile(
     rf"\b(?:(?:in|since|during|from|of|back in)(?: (?:early|late|mid-?))? |{_SEASON} |"
-    rf"{MONTH} )((?:19|20)\d\d)\b|\b((?:19|20)\d\d) (?:[\w-]+ )?{_EVENT}\b"
+    rf"{MONTH} )((?:19|20)\d\d)\b|\b((?:19|20)\d\d) (?:[\w-]+ )?{EVENT}\b"
 )
 # "in February", "the February drone attack": a month named as when, not a day ("February 3")
 _MONTH_NAMED = re.compile(
     rf"\b(?:in|during|back in|earlier in|early|late|mid-?|between|from) {MONTH}\b(?! \d{{1,2}}\b)|"
-    rf"\b{MONTH}(?:'s|\u2019s)? (?:[\w-]+ )?{_EVENT}\b"
+    rf"\b{MONTH}(?:'s|\u2019s)? (?:[\w-]+ )?{EVENT}\b"
 )
 _RECENT = re.compile(
     r"\b(?:overnight|last night|this morning|today|tonight|yesterday|this week|hours ago|on "

@@ -108,7 +108,6 @@ class StatementRules(Rules):
                         actor=agent or None,
                     )
                 ]
-
         return []
 
     def _denied(self, s: Sentence, m: re.Match[str]) -> bool:

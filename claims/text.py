@@ -109,10 +109,9 @@ _PERIOD = re.compile(
     r"\b(?:since|from|after|until|till|through|announced on|took effect on|"
     r"began on|started on|ordered (?:by [\w ]+ )?on)\s+(?:the\s+)?$",
 )
-# what a date names when it is an event's ("the 7 March strike")
-_NAMES_EVENT = re.compile(
-    r"(?:'s|\u2019s)? (?:[\w-]+ )?(?:attacks?|strikes?|raids?|shelling|bombardment|bombing)\b"
-)
+# an event, named by its date ("the 7 March strike", "the February attack", "the 2024 attacks")
+EVENT = r"(?:attacks?|strikes?|raids?|assaults?|bombardments?|shelling|bombing)"
+_NAMES_EVENT = re.compile(rf"(?:'s|\u2019s)? (?:[\w-]+ )?{EVENT}\b")
 _DIGIT = re.compile(r"\d")
 _YESTERDAY = re.compile(r"\b(yesterday|last night|the previous day|a day earlier)\b")
 
