@@ -168,7 +168,9 @@ class Lexicon:
         self.wish = self._list(_listed(lexicon.get("wish")))
         self.negation = self._list(_listed(lexicon.get("negation")))
         self.admission = self._list(_listed(lexicon.get("admission")))
-        self.off_topic = self._list(_listed(lexicon.get("off_topic")) + _listed(lexicon.get("sport")))
+        self.off_topic = self._list(
+            _listed(lexicon.get("off_topic")) + _listed(lexicon.get("sport"))
+        )
         self.markets = self._list(_listed(lexicon.get("markets")))
         self.officials = self._list(_listed(lexicon.get("officials")))
         self.independent = self._list(_listed(lexicon.get("independent")))
