@@ -61,14 +61,22 @@ _HALT_TALK = re.compile(
     r"attacking|hit|hitting)\b"
 )
 
+_ENERGY_OR_MORATORIUM = re.compile(r"\benergy\b|moratorium")
+
 
 class TermRules(Rules):
     """The deal's window and scope."""
 
     def _about_deal(self, claim: Claim, s: Sentence) -> bool:
+        """The sentence speaks of the deal: its topic, and energy or the moratorium named in a
+        clause that is not about the full ceasefire ("agreed to halt energy strikes for 30
+        days, but turned down a full ceasefire")."""
         topic = self.lex.claim_patterns[claim.id][0]
-        energy = any(s.targets.get("energy", [])) or re.search(r"\benergy\b", s.low)
-        return s.has(topic) and bool(energy or "moratorium" in s.low) and not s.has(FULL_TRUCE)
+        if not s.has(topic):
+            return False
+        named = [start for start, _end in s.targets.get("energy", [])]
+        named += [m.start() for m in _ENERGY_OR_MORATORIUM.finditer(s.low)]
+        return any(not self._clause_has(s, position, FULL_TRUCE) for position in named)
 
     def _window(self, claim: Claim, s: Sentence, published: date) -> list[Candidate]:
         """Length, start date, extension and end of the deal against the claimed window."""
@@ -110,6 +118,8 @@ class TermRules(Rules):
                 )
             ]
         for m in _DURATION.finditer(s.low):
+            if self._clause_has(s, m.start(), FULL_TRUCE):
+                continue  # "rejected the full 30-day ceasefire": another proposal's length
             amount = _NUMBERS.get(m.group(1).lower()) or int(m.group(1))
             month = m.group(2).lower() == "month"
             days = amount * 30 if month else amount
