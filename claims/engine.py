@@ -23,7 +23,7 @@ from claims.fighting import FightingRules
 from claims.lexicon import Lexicon, lower
 from claims.rules import Candidate
 from claims.statements import StatementRules
-from claims.terms import TermRules
+from claims.terms import EXPIRY, TermRules
 from claims.text import split_sentences
 from truce.records import Article, Claim, Evidence, Story
 
@@ -143,29 +143,36 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
         published: date,
     ) -> list[Candidate]:
         market = bool(s.has(self.lex.markets)) and not s.attacks
-        found: list[Candidate] = []
-        if claim.detector == "commitment":
-            found += self._breach(claim, s, sentences, article, published)
-        if market:
+        detector = claim.detector
+        if detector == "commitment":
+            found = self._breach(claim, s, sentences, article, published)
+            # a party's words about its promise count while the deal runs, its last day
+            # included: "Russia kept its word for 30 days", said in May, looks back
+            if not market and published <= self.story.window.end:
+                found += self._statement(claim, s)
+                if not found:
+                    found += self._party_on_terms(claim, s, published)
+                    found += self._quiet(claim, s, sentences)
             return found
-        if claim.detector in ("commitment", "statement"):
-            found += self._statement(claim, s)
-        if claim.detector == "commitment" and not found:
-            found += self._party_on_terms(claim, s, published) + self._quiet(claim, s, sentences)
-        if claim.detector == "window":
-            found += self._window(claim, s, published)
-        elif claim.detector == "scope":
-            found += self._scope(claim, s)
-        elif claim.detector == "fighting":
-            found += self._fighting(claim, s, sentences, published)
-        return found
+        if market:
+            return []
+        if detector == "statement":
+            return self._statement(claim, s)
+        if detector == "window":
+            return self._window(claim, s, published)
+        if detector == "scope":
+            return self._scope(claim, s)
+        if detector == "fighting":
+            return self._fighting(claim, s, sentences, published)
+        return []
 
     def _party_on_terms(self, claim: Claim, s: Sentence, published: date) -> list[Candidate]:
         """The committed party stating the deal's terms ("the 30-day moratorium has expired",
         the Kremlin) is the party confirming its commitment; not when it reports an attack and
         names the terms in passing ("struck a substation on the last day of the 30-day
-        moratorium", a governor)."""
-        if claim.party not in s.speakers or s.attacks:
+        moratorium", a governor), nor when it says the deal ran out ("the 30-day moratorium has
+        expired": the window ended, not a promise kept)."""
+        if claim.party not in s.speakers or s.attacks or s.has(EXPIRY):
             return []
         for term in (c for c in self.story.claims if c.detector == "window"):
             if any(c.stance == "confirms" for c in self._window(term, s, published)):

@@ -13,7 +13,7 @@ from truce.records import Claim
 
 _DURATION = re.compile(r"\b(\d{1,3}|thirty|sixty|ninety|one|a)[- ](day|month)s?\b")
 _NUMBERS = {"thirty": 30, "sixty": 60, "ninety": 90, "one": 1, "a": 1}
-_EXPIRY = re.compile(
+EXPIRY = re.compile(
     r"\b(expired|expires|expiring|lapsed|lapses|ran out|runs out|run out|"
     r"came to an end|has ended|ended|is over|was over)\b"
 )
@@ -129,7 +129,7 @@ class TermRules(Rules):
                 return [Candidate("confirms", s, "window.duration", 0.75)]
             if days >= 5 and not hedged:
                 return [Candidate("contradicts", s, "window.other-duration", 0.6)]
-        expiry = _EXPIRY.search(s.low)
+        expiry = EXPIRY.search(s.low)
         near_end = (window.end - published).days <= 3
         if expiry and near_end and not self._negated(s, expiry.start()):
             return [Candidate("confirms", s, "window.expiry", 0.7)]

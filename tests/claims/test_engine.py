@@ -252,6 +252,23 @@ def test_statement_rules(engine: Engine, text: str, expect: dict[str, str]) -> N
             assert found.get(claim_id) is None, found
 
 
+def test_a_promise_is_judged_by_words_said_while_the_deal_runs(engine: Engine) -> None:
+    kept = "Russia kept its commitment to the moratorium on energy strikes, Lavrov said."
+    assert stances(engine, article(kept, "2025-04-17T09:00:00Z"))["energy-halt"][0] == "confirms"
+    # said in May, it looks back: no stance on the promise; accusations about the window stay
+    looked_back = kept[:-1] + ", while Kyiv violated it daily."
+    found = stances(engine, article(looked_back, "2025-05-02T09:00:00Z"))
+    assert "energy-halt" not in found
+    assert found["ukraine-reciprocity"] == ("breach", True)
+
+
+def test_the_party_saying_the_deal_ran_out_keeps_no_promise(engine: Engine) -> None:
+    text = "The 30-day moratorium on energy strikes has expired, Peskov said."
+    found = stances(engine, article(text, "2025-04-17T09:00:00Z"))
+    assert "energy-halt" not in found
+    assert found["window-30d"][0] == "confirms"
+
+
 def test_evidence_carries_quote_offsets_rule_and_confidence(engine: Engine) -> None:
     a = article(
         "Energy truce under strain\nNothing happened early on. Russian drones hit a "
