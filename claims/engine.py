@@ -144,17 +144,18 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
     ) -> list[Candidate]:
         market = bool(s.has(self.lex.markets)) and not s.attacks
         detector = claim.detector
+        # what is said of a promise counts while the deal runs, its last day included:
+        # "Russia kept its word for 30 days", said in May, looks back
+        timely = published <= self.story.window.end
         if detector == "commitment":
             found = self._breach(claim, s, sentences, article, published)
-            # a party's words about its promise count while the deal runs, its last day
-            # included: "Russia kept its word for 30 days", said in May, looks back
-            if not market and published <= self.story.window.end:
+            if not market and timely:
                 found += self._statement(claim, s)
                 if not found:
                     found += self._party_on_terms(claim, s, published)
                     found += self._quiet(claim, s, sentences)
             return found
-        if market:
+        if market or (claim.while_deal_runs and not timely):
             return []
         if detector == "statement":
             return self._statement(claim, s)

@@ -193,6 +193,10 @@ def _claim(raw: Any, path: Path, parties: dict[str, Party]) -> Claim:
     for key, patterns in cues.items():
         with field(key):
             _check_patterns(patterns, path, f"claim {claim_id} {key}")
+    with field("while_deal_runs"):
+        while_deal_runs = raw.get("while_deal_runs", False)
+        if not isinstance(while_deal_runs, bool):
+            raise ConfigError(f"claim {claim_id}: while_deal_runs must be true or false", str(path))
     with field("value"):
         value = raw.get("value")
         value = _int(value, path, f"claim {claim_id} value") if value is not None else None
@@ -210,6 +214,7 @@ def _claim(raw: Any, path: Path, parties: dict[str, Party]) -> Claim:
         confirm=cues["confirm"],
         contradict=cues["contradict"],
         value=value,
+        while_deal_runs=while_deal_runs,
     )
 
 

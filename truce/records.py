@@ -94,6 +94,8 @@ class Claim:
     confirm: tuple[str, ...] = ()
     contradict: tuple[str, ...] = ()
     value: int | None = None  # terms with a number (the window's length in days)
+    # what is said of it counts only while the deal runs (commitments: always so)
+    while_deal_runs: bool = False
 
 
 @dataclass(frozen=True)

@@ -254,11 +254,13 @@ def test_statement_rules(engine: Engine, text: str, expect: dict[str, str]) -> N
 
 def test_a_promise_is_judged_by_words_said_while_the_deal_runs(engine: Engine) -> None:
     kept = "Russia kept its commitment to the moratorium on energy strikes, Lavrov said."
-    assert stances(engine, article(kept, "2025-04-17T09:00:00Z"))["energy-halt"][0] == "confirms"
-    # said in May, it looks back: no stance on the promise; accusations about the window stay
+    found = stances(engine, article(kept, "2025-04-17T09:00:00Z"))
+    assert found["energy-halt"][0] == found["kremlin-confirmed"][0] == "confirms"
+    # said in May, it looks back (kremlin-confirmed: `while_deal_runs`); accusations about the
+    # window stay
     looked_back = kept[:-1] + ", while Kyiv violated it daily."
     found = stances(engine, article(looked_back, "2025-05-02T09:00:00Z"))
-    assert "energy-halt" not in found
+    assert "energy-halt" not in found and "kremlin-confirmed" not in found
     assert found["ukraine-reciprocity"] == ("breach", True)
 
 
