@@ -65,12 +65,8 @@ class BreachRules(Rules):
     ) -> list[Candidate]:
         """A strike by the committed party on a protected target in protected ground, inside
         the window; or an accusation that the party violated the deal."""
-        if (
-            s.has(self.lex.denied_report)
-            or self._long_ago(s, published)
-            or self._accident(s, sentences)
-        ):
-            return []  # a denial, an attack long before the deal, an accident
+        if self._long_ago(s, published) or self._accident(s, sentences):
+            return []  # an attack long before the deal, an accident
         # an attack that hit a protected target (see _targets_hit)
         pairs = [a for a in s.attacks if self._targets_hit(s, a) & set(claim.targets)]
         if pairs:
@@ -89,6 +85,9 @@ class BreachRules(Rules):
             confidence = 0.85 if explicit else 0.7
         else:
             side, place, anchor = None, None, 0
+            # "dismissed Russian talk of Ukrainian violations": no attack is told
+            if s.has(self.lex.denied_report):
+                return []
             attacker, rule = self._violator(claim, s)
             confidence = 0.6
             if attacker is None:
@@ -106,7 +105,8 @@ class BreachRules(Rules):
         if not self.story.window.contains(day):
             return []
         alleged = True
-        if pairs:
+        # "Kyiv dismissed Russian claims that its drones hit a depot": still one side's word
+        if pairs and not s.has(self.lex.denied_report):
             alleged = self._alleged(s, anchor, sentences, article, attacker)
         return [
             Candidate(
