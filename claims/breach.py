@@ -50,6 +50,15 @@ _NEAR = re.compile(
     r"\b(?:near|nearby|close to|next to|outside|in the vicinity of)(?: [\w'\u2019-]+){0,2}$"
 )
 _CONDITIONAL = re.compile(r"\b(if|unless|whether|could|would|might|may|should|likely)\b")
+# "Russia observes the moratorium, Kyiv does not": the promise, then who did not keep it
+_KEPT = re.compile(
+    r"\b(?:observ|compl[iy]|abid|honou?r|respect|adher|stick|stuck|kept|keep|fulfil)"
+)
+_NOT_KEPT = re.compile(
+    r"(?:,|;|\bwhile|\bbut|\bwhereas)\s+(?:[\w'\u2019-]+\s+){1,3}?(?:does|did|has|have|had|is|"
+    r"was|were)(?: not|n't)(?: (?:done so|done the same|followed suit|reciprocated|stopped))?"
+    r"(?=\s*(?:[.;,)'\u2019\"]|$))"
+)
 
 
 class BreachRules(Rules):
@@ -202,7 +211,20 @@ class BreachRules(Rules):
                     p.role in ("agent", "weapon") and len(between.split()) <= 4
                 ):
                     return p.party, "breach.violation-claim"
-        return None, ""
+        return self._promise_not_kept(s), "breach.violation-claim"
+
+    def _promise_not_kept(self, s: Sentence) -> str | None:
+        """ "Russia kept its word on the moratorium, Kyiv did not": the side named in the
+        negated clause after another side's kept promise."""
+        for m in _NOT_KEPT.finditer(s.low):
+            kept = _KEPT.search(s.low, 0, m.start())
+            if kept is None or self._negated(s, kept.start()):
+                continue
+            keeper = self._agent(s, kept.start())
+            breaker = self._agent(s, m.end())
+            if breaker is not None and keeper not in (None, breaker):
+                return breaker
+        return None
 
     def _target_class(self, claim: Claim, s: Sentence) -> str | None:
         for cls in claim.targets:
