@@ -22,7 +22,15 @@ _MORE_DAYS = re.compile(
     r"\b(?:by|for) (?:another|a further|an additional|a second)? ?(\d{1,3}|thirty|sixty|month|a month)"
     r"(?: more)?(?: days?)?\b"
 )
-_EXTENDED = re.compile(r"\b(extended|prolonged|renewed|agreed (?:to|on) an extension)\b")
+# of the deal itself: "renewed attacks" and "extended the Gaza ceasefire" are not
+_DEAL = r"(?:moratorium|truce|pause|halt|ceasefire|cease-fire|deal|agreement|arrangement|it)"
+_EXTENDED = re.compile(
+    rf"\b(?P<verb>extended|prolonged|renewed)(?: [\w'\u2019-]+){{0,3}} {_DEAL}\b"
+    rf"|\b{_DEAL}(?: [\w'\u2019-]+){{0,3}} (?:was|is|has been|had been|have been|been|be|were|are)"
+    r"(?: [\w-]+ly)? (?P<passive>extended|prolonged|renewed)\b"
+    r"|\b(?P<agreed>agreed (?:to|on) an extension)\b"
+)
+_WHETHER = re.compile(r"\b(?:whether|if|unless)\b")
 _EARLY_END = re.compile(
     r"\b(ahead of schedule|prematurely|ended early|cut short|(?:is|was) (?:effectively )?(?:dead|"
     r"over)|no (?:[\w-]+ )?(?:moratorium|truce|pause|halt) any ?(?:more|longer)|no longer (?:observ\w*|bound|in (?:force|effect)|respect\w*|valid|applies)|stopped "
@@ -102,10 +110,12 @@ class TermRules(Rules):
         if s.has(_OPEN_ENDED) and not hedged:
             return [Candidate("contradicts", s, "window.open-ended", 0.6, actor=speaker)]
         extension = _EXTENDED.search(s.low)
+        verb = extension.start(extension.lastgroup or 0) if extension else 0
         if (
             extension
             and not hedged
-            and not self.lex.no_event.search(s.window_before(extension.start(), 4))
+            and not self._negated(s, verb)
+            and not _WHETHER.search(s.window_before(verb, 6))
         ):
             return [
                 Candidate(
