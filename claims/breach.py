@@ -197,7 +197,8 @@ class BreachRules(Rules):
             before = s.window_before(m.start(), 12)
             if self._negated(s, m.start()) or _CONDITIONAL.search(before):
                 continue
-            if s.has(self.lex.mutual):
+            if s.has(self.lex.mutual) or claim.party in self._agents(s, m.start())[:-1]:
+                # "each other", or "both Russia and Ukraine appear to have violated it"
                 return claim.party, "breach.mutual-accusation"
             for p in s.parties:  # "violations by Moscow", "a violation of Kyiv's pledge"
                 if p.start > m.end() and s.text[m.end() : p.start].strip().lower() == "by":

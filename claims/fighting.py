@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from claims.analysis import Sentence, blocked
 from claims.rules import Candidate, Rules
 from truce.records import Claim
+
+# "once the shelling stopped", "until fighting ends": a lull to come, not one reported
+_ONCE = re.compile(r"\b(?:once|until|till|unless|if|when|whenever|as soon as)\b")
 
 
 class FightingRules(Rules):
@@ -29,7 +33,7 @@ class FightingRules(Rules):
         if s.has(self.lex.off_topic) and not s.places:
             return []  # "Russia condemned the US strikes in Iraq": another war's fighting
         m = next(iter(s.find(contradict)), None)
-        if m and not self._negated(s, m.start()):
+        if m and not self._negated(s, m.start()) and not _ONCE.search(s.window_before(m.start(), 3)):
             return [Candidate("contradicts", s, "fighting.lull", 0.6)]
         if s.attacks:
             return [Candidate("confirms", s, "fighting.attack", 0.65)]

@@ -39,7 +39,7 @@ _EARLY_END = re.compile(
 )
 # a halt with no fixed end: against a 30-day window
 _OPEN_ENDED = re.compile(
-    r"\b(?:no (?:end|expiry|expiration) date|open-ended|indefinite(?:ly)?|no (?:time )?limit|"
+    r"\b(?:no (?:[\w-]+ )?(?:end|expiry|expiration) date|open-ended|indefinite(?:ly)?|no (?:time )?limit|"
     r"until (?:a |the )?(?:full|comprehensive|general|complete|lasting|permanent) (?:ceasefire|"
     r"truce|peace)|(?:valid|in force|remains?) (?:\w+ ){0,2}until (?:someone|either side|one side|"
     r"a party|one of the parties))"
@@ -92,7 +92,10 @@ class TermRules(Rules):
             return []
         window = self.story.window
         hedged = s.has(self.lex.hedge)
-        if s.has(_START_CUE):
+        # "struck energy sites 30 times since March 18": the deal's day counts attacks, it
+        # states no term ("the moratorium that ran from 18 March" does)
+        start_cues = {m.group() for m in _START_CUE.finditer(s.low)}
+        if start_cues and not (s.attacks and start_cues == {"since"}):
             for day in explicit_dates(s.low, published):
                 if day == window.start:
                     return [Candidate("confirms", s, "window.start-date", 0.75)]
