@@ -33,7 +33,11 @@ class FightingRules(Rules):
         if s.has(self.lex.off_topic) and not s.places:
             return []  # "Russia condemned the US strikes in Iraq": another war's fighting
         m = next(iter(s.find(contradict)), None)
-        if m and not self._negated(s, m.start()) and not _ONCE.search(s.window_before(m.start(), 3)):
+        if (
+            m
+            and not self._negated(s, m.start())
+            and not _ONCE.search(s.window_before(m.start(), 3))
+        ):
             return [Candidate("contradicts", s, "fighting.lull", 0.6)]
         if s.attacks:
             return [Candidate("confirms", s, "fighting.attack", 0.65)]
