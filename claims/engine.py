@@ -170,15 +170,22 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
         return []
 
     def _party_on_terms(self, claim: Claim, s: Sentence, published: date) -> list[Candidate]:
-        """The committed party stating the deal's terms ("the 30-day moratorium has expired",
-        the Kremlin) is the party confirming its commitment; not when it reports an attack and
-        names the terms in passing ("struck a substation on the last day of the 30-day
-        moratorium", a governor), nor when it says the deal ran out ("the 30-day moratorium has
-        expired": the window ended, not a promise kept)."""
+        """The committed party stating the deal's terms is the party confirming its commitment:
+        its length or start ("the moratorium runs 30 days from 18 March", the Kremlin) or what
+        it covers ("the order concerns energy infrastructure only"). Not when it reports an
+        attack and names the terms in passing ("struck a substation on the last day of the
+        30-day moratorium", a governor), nor when it says the deal ran out (the window ended,
+        no promise kept)."""
         if claim.party not in s.speakers or s.attacks or s.has(EXPIRY):
             return []
-        for term in (c for c in self.story.claims if c.detector == "window"):
-            if any(c.stance == "confirms" for c in self._window(term, s, published)):
+        for term in self.story.claims:
+            if term.detector == "window":
+                stated = any(c.stance == "confirms" for c in self._window(term, s, published))
+            elif term.detector == "scope":
+                stated = bool(self._scope(term, s))
+            else:
+                continue
+            if stated:
                 return [
                     Candidate(
                         "confirms", s, "commitment.party-states-terms", 0.6, actor=claim.party

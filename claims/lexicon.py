@@ -155,7 +155,9 @@ class Lexicon:
         self.weapon_ahead = _ahead(weapons, 2)
         self.weapon_near = re.compile(r"^\s+(?:[\w-]+\s+){0,2}?" + self.weapon.regex.pattern)
         self.target_ahead = _ahead(
-            [p for pats in (lexicon.get("targets") or {}).values() for p in _listed(pats)], 2
+            [p for pats in (lexicon.get("targets") or {}).values() for p in _listed(pats)]
+            + _listed(lexicon.get("owned")),
+            2,
         )
         self.no_event = self._list(_listed(lexicon.get("no_event")))
         self.not_attack = self._list(_listed(lexicon.get("not_attack")))
