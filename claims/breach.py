@@ -49,6 +49,8 @@ _LISTED = re.compile(r"(?:,|,? and|,? as well as|,? plus)(?: [\w'\u2019-]+){0,3}
 _NEAR = re.compile(
     r"\b(?:near|nearby|close to|next to|outside|in the vicinity of)(?: [\w'\u2019-]+){0,2}$"
 )
+# "struck an ammunition depot, not energy facilities": what was not hit
+_NOT_THIS = re.compile(r"\b(?:not|rather than|instead of|never|nor)(?: (?:a|an|the|any))?$")
 _CONDITIONAL = re.compile(r"\b(if|unless|whether|could|would|might|may|should|likely)\b")
 # "Russia observes the moratorium, Kyiv does not": the promise, then who did not keep it
 _KEPT = re.compile(
@@ -163,6 +165,7 @@ class BreachRules(Rules):
             for start, end in found_spans
             if s.clause(start) == clause
             and not _NEAR.search(s.window_before(start, 3))
+            and not _NOT_THIS.search(s.window_before(start, 3))
             and not any(
                 attack[1] <= v < start if start >= attack[1] else end <= v < attack[0]
                 for v in verbs

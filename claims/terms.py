@@ -30,7 +30,10 @@ _EXTENDED = re.compile(
     r"(?: [\w-]+ly)? (?P<passive>extended|prolonged|renewed)\b"
     r"|\b(?P<agreed>agreed (?:to|on) an extension)\b"
 )
-_WHETHER = re.compile(r"\b(?:whether|if|unless)\b")
+# an extension or an expiry that may come: "can be extended", "once the moratorium lapses"
+_NOT_DONE = re.compile(
+    r"\b(?:whether|if|unless|once|until|when|before|can|could|may|might|would|will|should|must)\b"
+)
 _EARLY_END = re.compile(
     r"\b(ahead of schedule|prematurely|ended early|cut short|(?:is|was) (?:effectively )?(?:dead|"
     r"over)|no (?:[\w-]+ )?(?:moratorium|truce|pause|halt) any ?(?:more|longer)|no longer (?:observ\w*|bound|in (?:force|effect)|respect\w*|valid|applies)|stopped "
@@ -118,7 +121,7 @@ class TermRules(Rules):
             extension
             and not hedged
             and not self._negated(s, verb)
-            and not _WHETHER.search(s.window_before(verb, 6))
+            and not _NOT_DONE.search(s.window_before(verb, 6))
         ):
             return [
                 Candidate(
@@ -144,7 +147,12 @@ class TermRules(Rules):
                 return [Candidate("contradicts", s, "window.other-duration", 0.6)]
         expiry = EXPIRY.search(s.low)
         near_end = (window.end - published).days <= 3
-        if expiry and near_end and not self._negated(s, expiry.start()):
+        if (
+            expiry
+            and near_end
+            and not self._negated(s, expiry.start())
+            and not _NOT_DONE.search(s.window_before(expiry.start(), 4))
+        ):
             return [Candidate("confirms", s, "window.expiry", 0.7)]
         return []
 

@@ -271,6 +271,13 @@ def test_the_party_saying_the_deal_ran_out_keeps_no_promise(engine: Engine) -> N
     assert found["window-30d"][0] == "confirms"
 
 
+def test_an_end_still_to_come_is_no_expiry(engine: Engine) -> None:
+    lapsed = "Kyiv says the energy moratorium lapses today, the foreign ministry said."
+    assert stances(engine, article(lapsed, "2025-04-16T09:00:00Z"))["window-30d"][0] == "confirms"
+    to_come = "Officials fear strikes on refineries could resume once the energy moratorium lapses."
+    assert "window-30d" not in stances(engine, article(to_come, "2025-04-16T09:00:00Z"))
+
+
 def test_evidence_carries_quote_offsets_rule_and_confidence(engine: Engine) -> None:
     a = article(
         "Energy truce under strain\nNothing happened early on. Russian drones hit a "
