@@ -38,7 +38,8 @@ _EARLY_END = re.compile(
     r"\b(ahead of schedule|prematurely|ended early|cut short|(?:is|was) (?:effectively )?(?:dead|"
     r"over)|no (?:[\w-]+ )?(?:moratorium|truce|pause|halt) any ?(?:more|longer)|no longer (?:observ\w*|bound|in (?:force|effect)|respect\w*|valid|applies)|stopped "
     r"observing|ceased to (?:observe|apply)|(?:buried|killed|torpedoed|wrecked|scuttled|sunk|"
-    r"sank)(?: the| this| its)?(?: [\w-]+)? (?:moratorium|truce|pause|halt|deal|agreement))\b"
+    r"sank)['\u2018\u2019\"]?(?: the| this| its)?(?: [\w-]+)? (?:moratorium|truce|pause|halt|deal|"
+    r"agreement))\b"
 )
 # a halt with no fixed end: against a 30-day window
 _OPEN_ENDED = re.compile(
