@@ -76,6 +76,19 @@ _HALT_TALK = re.compile(
 _ENERGY_OR_MORATORIUM = re.compile(r"\benergy\b|moratorium")
 
 
+def _other_truce_in_clause(s: Sentence, position: int) -> bool:
+    """Does the clause at `position` speak of the full ceasefire, other than as the halt's end
+    ("the pause lasts until a full ceasefire is reached")?"""
+    start, end = s.clauses[s.clause(position)]
+    return any(
+        not _UNTIL.search(s.low, max(start, m.start() - 12), m.start())
+        for m in FULL_TRUCE.finditer(s.low, start, end)
+    )
+
+
+_UNTIL = re.compile(r"\b(?:until|till|pending)(?: a| an| the)? $")
+
+
 class TermRules(Rules):
     """The deal's window and scope."""
 
@@ -88,7 +101,7 @@ class TermRules(Rules):
             return False
         named = [start for start, _end in s.targets.get("energy", [])]
         named += [m.start() for m in _ENERGY_OR_MORATORIUM.finditer(s.low)]
-        return any(not self._clause_has(s, position, FULL_TRUCE) for position in named)
+        return any(not _other_truce_in_clause(s, position) for position in named)
 
     def _window(self, claim: Claim, s: Sentence, published: date) -> list[Candidate]:
         """Length, start date, extension and end of the deal against the claimed window."""
