@@ -347,13 +347,16 @@ def _role(lex: Lexicon, sentence: Sentence, start: int, end: int) -> str:
     placed = bool(previous) and previous[-1] in _LOCATIVE
     if speech_follows(lex, sentence, end) and (not placed or lex.officials.fullmatch(previous[0])):
         return "speaker"
-    if lex.weapon_ahead.match(after) or lex.weapon_near.match(after):
+    weapon = lex.weapon_ahead.match(after) or lex.weapon_near.match(after)
+    owned = lex.target_ahead.match(after)
+    if weapon and not (owned and owned.end() < weapon.end()):
+        # "Russian drones" wields; "Russian oil depot attack" names whose depot
         return "by" if previous[-1:] == ["by"] else "weapon"
     if previous[-1:] == ["by"]:
         return "by"
     if set(previous) & _OBJECT_OF:
         return "object"  # "Putin told Trump he backed it": Trump is not who backed it
-    if lex.target_ahead.match(after):
+    if owned:
         return "owner"  # "attacks on Russian energy sites": whose sites, not where
     if previous and (
         previous[-1] in _LOCATIVE or (previous[-1] in _COMPASS and previous[0] in _LOCATIVE)

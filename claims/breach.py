@@ -116,8 +116,11 @@ class BreachRules(Rules):
         if not self.story.window.contains(day):
             return []
         alleged = True
-        # "Kyiv dismissed Russian claims that its drones hit a depot": still one side's word
-        if pairs and not s.has(self.lex.denied_report):
+        if pairs and s.has(self.lex.denied_report):
+            # "Kyiv dismissed Russian claims that its drones hit a depot": one side's word,
+            # which the report of a denial does not corroborate
+            rule, confidence = "breach.denied-accusation", 0.6
+        elif pairs:
             alleged = self._alleged(s, anchor, sentences, article, attacker)
         return [
             Candidate(

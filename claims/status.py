@@ -28,6 +28,8 @@ from truce.records import (
 # Rules that find an accusation with no particular event ("Russia violated the truce"):
 # evidence, but no incident.
 GENERAL_ACCUSATIONS = {"breach.violation-claim", "breach.mutual-accusation"}
+# A report that the accused denies an attack: the incident's evidence, never its corroboration.
+DENIED_ACCUSATION = "breach.denied-accusation"
 # Outlets whose report can corroborate an incident on their own standing.
 CORROBORATING_TIERS = {"wire", "major", "national"}
 
@@ -86,7 +88,11 @@ def _incident(story: Story, group: list[Evidence]) -> Incident:
     outlets = tuple(sorted({e.outlet for e in group}))
     sources = _sources(group)
     accusers = _accusers(story, accused)
-    standing = [e for e in group if e.tier != "social" and e.affiliation not in accusers]
+    standing = [
+        e
+        for e in group
+        if e.tier != "social" and e.affiliation not in accusers and e.rule != DENIED_ACCUSATION
+    ]
     independent = _sources(e for e in standing if e.tier in CORROBORATING_TIERS)
     # the operator's report, the attacker's admission or independent verification
     admitted = any(not e.alleged for e in standing)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 
-from claims.status import claim_statuses
+from claims.status import DENIED_ACCUSATION, claim_statuses
 from truce.records import Evidence, Review, Story
 
 
@@ -329,3 +330,13 @@ def test_state_media_of_the_accuser_never_corroborates_even_as_fact(story: Story
     """A Ukrainian state outlet stating a Russian strike as fact is still Ukraine's word."""
     evidence = [ev(1, "energy-halt", "breach", alleged=False, **STATE)]
     assert status_of(story, "energy-halt", evidence, IN_WINDOW)[0] == "breached-alleged"
+
+
+def test_reports_of_a_denial_never_corroborate(story: Story) -> None:
+    """Two wires reporting that Kyiv denies an attack are not two witnesses of it."""
+    denials = [
+        replace(ev(n, "ukraine-reciprocity", "breach"), rule=DENIED_ACCUSATION) for n in (1, 2)
+    ]
+    assert status_of(story, "ukraine-reciprocity", denials, IN_WINDOW)[0] == "breached-alleged"
+    reports = [ev(n, "ukraine-reciprocity", "breach") for n in (1, 2)]
+    assert status_of(story, "ukraine-reciprocity", reports, IN_WINDOW)[0] == "breached-corroborated"
