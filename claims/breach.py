@@ -40,6 +40,10 @@ _HOURS_AFTER_DEAL = re.compile(
     r"agreement|deal|announcement|promise|order|talks|conversation)\b"
 )
 # "A drone damaged a DTEK substation..., the company said": the operator reports
+# the operator that speaks elsewhere in the article, named here by a pronoun
+_IT_SAID = re.compile(
+    r"^(?:it|the company|the operator|the utility|the firm) (?:also )?(?:said|says|reported|added)\b"
+)
 _COMPANY_SAID = re.compile(
     r"\bthe (?:company|operator|utility|firm|supplier)(?:'s \w+)? (?:said|says|reported)"
 )
@@ -333,6 +337,15 @@ class BreachRules(Rules):
                     or _COMPANY_SAID.search(low, m.end())
                 ):
                     return False  # the operator's report of its own damage
+            if _IT_SAID.search(low) and any(
+                m.start() == 0 or speech_follows(self.lex, o, m.end())
+                for o in sentences
+                if o is not s
+                for m in o.find(operators)
+            ):
+                # "Naftogaz posts output drop, says sites hit": "It said drones struck its gas
+                # production facilities"
+                return False
         if victim in s.speakers or s.has(self.lex.accusation):
             return True
         if article.affiliation and article.affiliation == attacker:

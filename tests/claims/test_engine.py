@@ -55,6 +55,19 @@ BREACHES = [
         "2025-03-27T07:00:00Z",
         {"energy-halt": ("breach", False)},
     ),
+    # the operator named once, then "it": its own report
+    (
+        "Naftogaz posts output drop, says Poltava sites hit again\nIt said Russian drones had "
+        "struck its gas production facilities in Poltava region overnight.",
+        "2025-04-02T07:00:00Z",
+        {"energy-halt": ("breach", False)},
+    ),
+    # the attacker's admission
+    (
+        "Russia's defence ministry admitted a strike on gas facilities in Poltava region.",
+        "2025-04-02T07:00:00Z",
+        {"energy-halt": ("breach", False)},
+    ),
     (
         "Zelensky accused Moscow of violating the energy truce with strikes on power lines in Sumy.",
         "2025-03-22T07:00:00Z",
