@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from claims.lexicon import WORD, Lexicon, Place, WordList, lower
+from claims.text import MAY
 
 _TOKEN = re.compile(r"[\w\u2019'.-]+|[,;:()\u2014\u2013]")
 _LOCATIVE = {
@@ -264,7 +265,9 @@ def analyse(lex: Lexicon, text: str, offset: int) -> Sentence:
 # "attacks on Russian refineries could resume": what may happen has not happened ("may have
 # hit" is an event told with doubt)
 _MAYBE_AFTER = re.compile(
-    r"(?:\s+(?:on|against|at|in|by|of)(?:\s+[\w'\u2019-]+){1,4})?\s+(?:could|might|may|would)\s+"
+    r"(?:\s+(?:on|against|at|in|by|of)(?:\s+[\w'\u2019-]+){1,4})?\s+(?:could|might|"
+    + MAY
+    + r"|would)\s+"
     r"(?!have\b|not\b)"
 )
 _CONNECTIVES = {"but", "though", "although", "while", "whereas", "yet", "however"}

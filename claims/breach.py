@@ -10,7 +10,7 @@ from typing import Any
 
 from claims.analysis import Sentence, speech_follows
 from claims.rules import Candidate, Rules
-from claims.text import MONTH
+from claims.text import MAY, MONTH
 from truce.records import Article, Claim
 
 _NO_ATTACKS = re.compile(
@@ -55,7 +55,7 @@ _NEAR = re.compile(
 )
 # "struck an ammunition depot, not energy facilities": what was not hit
 _NOT_THIS = re.compile(r"\b(?:not|rather than|instead of|never|nor)(?: (?:a|an|the|any))?$")
-_CONDITIONAL = re.compile(r"\b(if|unless|whether|could|would|might|may|should|likely)\b")
+_CONDITIONAL = re.compile(rf"\b(if|unless|whether|could|would|might|{MAY}|should|likely)\b")
 # "Russia observes the moratorium, Kyiv does not": the promise, then who did not keep it
 _KEPT = re.compile(
     r"\b(?:observ|compl[iy]|abid|honou?r|respect|adher|stick|stuck|kept|keep|fulfil)"

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from claims.analysis import Sentence
 from claims.rules import FULL_TRUCE, Candidate, Rules
-from claims.text import explicit_dates
+from claims.text import MAY, explicit_dates
 from truce.records import Claim
 
 _DURATION = re.compile(r"\b(\d{1,3}|thirty|sixty|ninety|one|a)[- ](day|month)s?\b")
@@ -32,7 +32,8 @@ _EXTENDED = re.compile(
 )
 # an extension or an expiry that may come: "can be extended", "once the moratorium lapses"
 _NOT_DONE = re.compile(
-    r"\b(?:whether|if|unless|once|until|when|before|can|could|may|might|would|will|should|must)\b"
+    rf"\b(?:whether|if|unless|once|until|when|before|can|could|{MAY}|might|would|will|should|"
+    r"must)\b"
 )
 _EARLY_END = re.compile(
     r"\b(ahead of schedule|prematurely|ended early|cut short|(?:is|was) (?:effectively )?(?:dead|"

@@ -100,6 +100,8 @@ MONTHS = (
 )
 _MONTHS = {m: i for i, m in enumerate(MONTHS, 1)}
 MONTH = "(" + "|".join(MONTHS) + ")"
+# the modal "may", not the month ("on 11 May", "May 11", "in May", "mid-May")
+MAY = r"(?<!\d )(?<!in )(?<!of )(?<!by )(?<!early )(?<!late )(?<!mid-)(?<!since )(?<!until )may(?! \d)"
 _EXPLICIT = re.compile(
     rf"\b(?:{MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?|(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH})\b",
 )

@@ -291,6 +291,18 @@ def test_an_end_still_to_come_is_no_expiry(engine: Engine) -> None:
     assert "window-30d" not in stances(engine, article(to_come, "2025-04-16T09:00:00Z"))
 
 
+def test_may_the_month_is_no_maybe(engine: Engine) -> None:
+    strike = "Russian strikes on 11 May hit a substation in Kharkiv, officials said."
+    found = stances(engine, article(strike, "2025-05-12T09:00:00Z"))
+    assert found["military-ops-continue"] == ("confirms", False)
+    talks = (
+        "The Kremlin rejected European demands for an unconditional ceasefire after Putin "
+        "proposed talks in Istanbul on May 15."
+    )
+    found = stances(engine, article(talks, "2025-05-11T09:00:00Z"))
+    assert found["full-ceasefire-rejected"][0] == "confirms"
+
+
 def test_evidence_carries_quote_offsets_rule_and_confidence(engine: Engine) -> None:
     a = article(
         "Energy truce under strain\nNothing happened early on. Russian drones hit a "
