@@ -68,11 +68,22 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
         sentences = [analyse(self.lex, text[s:e], s) for s, e in split_sentences(text)]
         if not self._relevant(sentences):
             return Assessment((), ())
-        evidence, mentions = [], []
-        for claim in self.story.claims:
-            candidates = [
+        found = {
+            claim.id: [
                 c for s in sentences for c in self._judge(claim, s, sentences, article, published)
             ]
+            for claim in self.story.claims
+        }
+        breaches = [c for cs in found.values() for c in cs if c.stance == "breach"]
+        evidence, mentions = [], []
+        for claim in self.story.claims:
+            candidates = found[claim.id]
+            if not candidates and claim.detector == "fighting" and breaches:
+                # "Kyiv violates the moratorium daily": attacks said to break the deal are
+                # fighting that goes on
+                candidates = [
+                    replace(breaches[0], stance="confirms", rule="fighting.breach", alleged=False)
+                ]
             if not candidates:
                 continue
             for c in candidates:
