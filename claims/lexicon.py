@@ -44,9 +44,10 @@ class WordList:
     def __init__(self, patterns: Iterable[str], bit: int):
         patterns = list(patterns)
         self.regex = words(patterns)
-        # an entry that looks at what follows ("energy(?= more)", "refused(?! claims)") may
-        # match a word alone in one sentence and not in another: the regex must be asked
-        self._looks_ahead = any("(?=" in p or "(?!" in p for p in patterns)
+        # an entry that looks around ("energy(?= more)", "refused(?! claims)", "(?<!aerial )
+        # vehicle") may match a word alone in one sentence and not in another: the regex must
+        # be asked
+        self._looks_around = any(look in p for p in patterns for look in ("(?=", "(?!", "(?<"))
         self.bit = bit
         # the stdlib has no partial matching: `regex` tells whether a word can begin a match
         self._prefix = regex.compile(self.regex.pattern)
@@ -59,7 +60,7 @@ class WordList:
         if found is None:
             alone = word if word[-1].isalnum() or word[-1] in "_-" else word[:-1]
             if self._prefix.fullmatch(alone):
-                found = 1 if self._looks_ahead else 2
+                found = 1 if self._looks_around else 2
             else:
                 found = 1 if self._prefix.fullmatch(word, partial=True) else 0
             if len(self._starts) > 200_000:  # a long-running process meets endless new words

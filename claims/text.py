@@ -139,7 +139,7 @@ def event_date(sentence: str, published: date, anchor: int | None = None) -> dat
     candidates: list[tuple[int, date]] = []
     # substring tests first: most sentences name no date, and a regex scan costs ~5 us
     for m in _EXPLICIT.finditer(sentence) if _DIGIT.search(sentence) else ():
-        if _PERIOD.search(sentence[max(0, m.start() - 25) : m.start()]) and not _NAMES_EVENT.match(
+        if _PERIOD.search(sentence[max(0, m.start() - 45) : m.start()]) and not _NAMES_EVENT.match(
             sentence, m.end()
         ):
             continue  # "since 18 March": the start of a period ("from the 7 March strike" is a day)
