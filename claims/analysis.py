@@ -302,8 +302,9 @@ def _clauses(low: str, tokens: list[tuple[int, int, str]]) -> list[tuple[int, in
 
 
 _NONE_HIT = re.compile(
-    r"\b(?:not a single|not one|no|zero) (?:[\w'\u2019-]+ ){0,4}(?:facilit(?:y|ies)|sites?|plants?|"
-    r"substations?|infrastructure|targets?|objects?)(?: (?:was|were|has been|have been|had been))?$"
+    r"\b(?:not a single|not one|no|zero|none of) (?:[\w'\u2019-]+ ){0,4}(?:facilit(?:y|ies)|sites?|plants?|"
+    r"substations?|infrastructure|targets?|objects?)(?: (?:was|were|has|have|had|has been|have been|"
+    r"had been))?$"
 )
 
 

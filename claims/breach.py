@@ -20,8 +20,8 @@ _NO_ATTACKS = re.compile(
     # "no hits on energy facilities", "a night without strikes on the grid"
     r"|\b(?:no|zero|without)\s+(?:new\s+|russian\s+|ukrainian\s+|enemy\s+)?(?:attacks|strikes|hits)"
     r"\s+(?:on|against)\b"
-    # "no energy facilities were hit"
-    r"|\b(?:no|zero|not a single|not one)\s+(?:[\w-]+\s+){0,3}(?:facilit(?:y|ies)|sites?|plants?|"
+    # "no energy facilities were hit", "none of Centrenergo's plants has been attacked"
+    r"|\b(?:no|zero|not a single|not one|none of)\s+(?:[\w'\u2019-]+\s+){0,3}(?:facilit(?:y|ies)|sites?|plants?|"
     r"substations?|infrastructure|objects?)\s+(?:(?:was|were|has been|have been|had been)\s+)?"
     r"(?:hit|struck|damaged|attacked|targeted|affected)\b"
 )

@@ -39,6 +39,14 @@ FULL_TRUCE = re.compile(
 )
 
 
+def _armed(lex: Lexicon, s: Sentence) -> bool:
+    """Does the sentence name a munition, other than to deny one ("not a shelling attack")?"""
+    return any(not _DENIED_ARM.search(s.window_before(m.start(), 2)) for m in s.find(lex.munition))
+
+
+_DENIED_ARM = re.compile(r"\b(?:not|no|nor|rather than|instead of)(?: a| an| any)?$")
+
+
 @dataclass(frozen=True)
 class Candidate:
     """What a rule found in one sentence, before the best candidate per claim is kept."""
@@ -122,9 +130,8 @@ class Rules:
         found = s.memo.get("accident")
         if found is None:
             lex = self.lex
-            found = s.memo["accident"] = not s.has(lex.munition) and any(
-                (o.has(lex.accident) or o.has(lex.sport)) and not o.has(lex.munition)
-                for o in sentences
+            found = s.memo["accident"] = not _armed(lex, s) and any(
+                (o.has(lex.accident) or o.has(lex.sport)) and not _armed(lex, o) for o in sentences
             )
         return found
 

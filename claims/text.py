@@ -103,7 +103,8 @@ MONTH = "(" + "|".join(MONTHS) + ")"
 # the modal "may", not the month ("on 11 May", "May 11", "in May", "mid-May")
 MAY = r"(?<!\d )(?<!in )(?<!of )(?<!by )(?<!early )(?<!late )(?<!mid-)(?<!since )(?<!until )may(?! \d)"
 _EXPLICIT = re.compile(
-    rf"\b(?:{MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?|(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH})\b",
+    rf"\b(?:{MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?|(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH})\b"
+    r"(?:,?\s+((?:19|20)\d\d)\b)?",  # "April 11, 2024": a year of its own
 )
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
@@ -119,17 +120,23 @@ _YESTERDAY = re.compile(r"\b(yesterday|last night|the previous day|a day earlier
 
 
 def explicit_dates(sentence: str, published: date) -> list[date]:
-    """Every "25 March" / "March 25th" in `sentence` (lower-cased), in the publication's year."""
+    """Every "25 March" / "March 25th" in `sentence` (lower-cased), in the publication's year
+    unless it names its own ("11 April 2024")."""
     found = []
     for m in _EXPLICIT.finditer(sentence):
-        month_name = m.group(1) or m.group(4)
-        try:
-            found.append(
-                date(published.year, _MONTHS[month_name.lower()], int(m.group(2) or m.group(3)))
-            )
-        except ValueError:
-            continue
+        day = _day(m, published)
+        if day is not None:
+            found.append(day)
     return found
+
+
+def _day(m: re.Match[str], published: date) -> date | None:
+    month_name = m.group(1) or m.group(4)
+    year = int(m.group(5)) if m.group(5) else published.year
+    try:
+        return date(year, _MONTHS[month_name.lower()], int(m.group(2) or m.group(3)))
+    except ValueError:
+        return None
 
 
 def event_date(sentence: str, published: date, anchor: int | None = None) -> date:
@@ -143,10 +150,8 @@ def event_date(sentence: str, published: date, anchor: int | None = None) -> dat
             sentence, m.end()
         ):
             continue  # "since 18 March": the start of a period ("from the 7 March strike" is a day)
-        month_name = m.group(1) or m.group(4)
-        try:
-            day = date(published.year, _MONTHS[month_name.lower()], int(m.group(2) or m.group(3)))
-        except ValueError:
+        day = _day(m, published)
+        if day is None:
             continue
         if day > published:  # "December 30" read in January
             day = day.replace(year=day.year - 1)
