@@ -270,6 +270,8 @@ _MAYBE_AFTER = re.compile(
     + r"|would)\s+"
     r"(?!have\b|not\b)"
 )
+# what cannot begin an official's title after a name and a comma
+_TITLE_NOT = {"and", "but", "while", "as", "which", "who", "where", "when", "after", "before"}
 _CONNECTIVES = {"but", "though", "although", "while", "whereas", "yet", "however"}
 
 
@@ -371,9 +373,18 @@ def _role(lex: Lexicon, sentence: Sentence, start: int, end: int) -> str:
 
 def speech_follows(lex: Lexicon, sentence: Sentence, end: int) -> str | None:
     """The speech verb that a name at `end` is the subject of ("Ukraine's air force said",
-    "the Kremlin on Tuesday denied"), within four words and before any comma or attack word."""
+    "the Kremlin on Tuesday denied"), within four words and before any comma or attack word;
+    past a title set off by commas ("Oleh Kiper, head of the regional administration, said")."""
+    tokens = sentence.tokens[sentence.token_index(end) :]
+    if tokens and tokens[0][2] == ",":
+        # an official's title, up to eight words between commas
+        close = next((i for i, t in enumerate(tokens[1:10], 1) if t[2] in _CLAUSE), None)
+        if close is not None and tokens[close][2] == ",":
+            title = " ".join(t[2] for t in tokens[1:close])
+            if tokens[1][2] not in _TITLE_NOT and lex.officials.search(title):
+                tokens = tokens[close + 1 :]
     words: list[str] = []
-    for _s, _e, token in sentence.tokens[sentence.token_index(end) :][:4]:
+    for _s, _e, token in tokens[:4]:
         if token in _CLAUSE:
             break
         words.append(token)

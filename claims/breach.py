@@ -48,7 +48,10 @@ _COMPANY_SAID = re.compile(
     r"\bthe (?:company|operator|utility|firm|supplier)(?:'s \w+)? (?:said|says|reported)"
 )
 # between two targets of one attack: "a hospital and (the city's) power supply"
-_LISTED = re.compile(r"(?:,|,? and|,? as well as|,? plus)(?: [\w'\u2019-]+){0,3} ")
+# ("port infrastructure, warehouses and a gas pipeline": the rest of a target's name first)
+_LISTED = re.compile(
+    r"(?: [\w'\u2019-]+){0,2}(?:,|,? and|,? as well as|,? plus)(?: [\w'\u2019-]+){0,3} "
+)
 # "explosions near the power plant": what was near was not hit
 _NEAR = re.compile(
     r"\b(?:near|nearby|close to|next to|outside|in the vicinity of)(?: [\w'\u2019-]+){0,2}$"
