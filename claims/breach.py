@@ -40,6 +40,8 @@ _HOURS_AFTER_DEAL = re.compile(
     r"agreement|deal|announcement|promise|order|talks|conversation)\b"
 )
 # "A drone damaged a DTEK substation..., the company said": the operator reports
+# "Rosseti Centre: ..." heads its own report ("...: Gazprom distributor" ends one)
+_HEADLINE_SOURCE = re.compile(r"(?:'s|\u2019s)?(?: [A-Z][\w-]*){0,2}:")
 # the operator that speaks elsewhere in the article, named here by a pronoun
 _IT_SAID = re.compile(
     r"^(?:it|the company|the operator|the utility|the firm) (?:also )?(?:said|says|reported|added)\b"
@@ -335,7 +337,8 @@ class BreachRules(Rules):
             for m in s.find(operators):
                 if (
                     speech_follows(self.lex, s, m.end())
-                    or text[m.end() :].lstrip(" '\u2019s").startswith(":")
+                    or _HEADLINE_SOURCE.match(text, m.end())
+                    or text[: m.start()].rstrip().endswith(":")
                     or "according to" in text[: m.start()][-20:].lower()
                     or _COMPANY_SAID.search(low, m.end())
                 ):

@@ -62,6 +62,18 @@ BREACHES = [
         "2025-04-02T07:00:00Z",
         {"energy-halt": ("breach", False)},
     ),
+    # the operator heading its report; an AP reporter who visited; the IAEA's own finding
+    (
+        "Rosseti Centre: 110 kV line cut in Bryansk region after UAV attack",
+        "2025-04-02T07:00:00Z",
+        {"ukraine-reciprocity": ("breach", False)},
+    ),
+    (
+        "An AP reporter who visited the substation in Kherson saw burned-out transformers, damage "
+        "that workers said came from a Russian drone attack.",
+        "2025-04-02T07:00:00Z",
+        {"energy-halt": ("breach", False)},
+    ),
     # the attacker's admission
     (
         "Russia's defence ministry admitted a strike on gas facilities in Poltava region.",
