@@ -82,14 +82,14 @@ class StatementRules(Rules):
                 ]
         for m in s.find(confirm):
             agent = usable(m)
-            if agent is None or self._clause_has(s, m.start(), self.lex.hedge):
-                continue
-            if _BACKGROUND.search(s.low, 0, m.start()):
+            if agent is None or _BACKGROUND.search(s.low, 0, m.start()):
                 continue  # "hours after Putin and Trump agreed": the deal recalled, not news
-            if not commitment and agent is not None and self._denied(s, m):
+            if not commitment and self._denied(s, m):
                 # the fact denied: "Russia has never rejected a ceasefire", "claims that Putin
-                # rejected a ceasefire are false"
+                # rejected a ceasefire are false" (whatever may follow: "one could work")
                 return [Candidate("contradicts", s, "statement.denied", 0.6, actor=agent or None)]
+            if self._clause_has(s, m.start(), self.lex.hedge):
+                continue
             if commitment and self._wished(s, m.start()):
                 continue  # "urged Russia and Ukraine to respect it": a wish, not a commitment
             if not self._negated(s, m.start()):
