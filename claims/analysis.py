@@ -62,6 +62,8 @@ _COMPASS = {
     "southwestern",
     "occupied",
 }
+_QUOTES = "'\u2018\u2019"
+_TRIM = "." + _QUOTES
 _PUNCTUATION = {",", ";", ":", "(", ")", "\u2014", "\u2013"}
 # where the words before a position stop being about it
 _CLAUSE = _PUNCTUATION | {
@@ -182,8 +184,15 @@ def _scan(lex: Lexicon, sentence: Sentence) -> None:
     low = sentence.low
     tokens = sentence.tokens = [(m.start(), m.end(), m[0]) for m in _TOKEN.finditer(low)]
     for index, (start, end, token) in enumerate(tokens):
-        if token[-1] == ".":
-            tokens[index] = (start, end, token.rstrip("."))
+        if token[-1] in _TRIM or token[0] in _QUOTES:
+            # "'aware of reports' of strikes": quotes mark words, they are not part of them
+            # (a possessive "Kyiv's" keeps its "'s")
+            trimmed = token.rstrip(_TRIM)
+            if trimmed.endswith(("'s", "\u2019s")) or not trimmed:
+                trimmed = token.rstrip(".")
+            lead = len(trimmed) - len(trimmed.lstrip(_QUOTES))
+            if lead < len(trimmed):
+                tokens[index] = (start + lead, end, trimmed[lead:])
     sentence.token_starts = [t[0] for t in tokens]
     # a word's key is the word and the character after it: every WORD match, in order
     keys = WORD.findall(low)
