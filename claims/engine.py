@@ -74,7 +74,13 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
             ]
             for claim in self.story.claims
         }
-        breaches = [c for cs in found.values() for c in cs if c.stance == "breach"]
+        # (an attack the accused denies is no sign of it)
+        breaches = [
+            c
+            for cs in found.values()
+            for c in cs
+            if c.stance == "breach" and c.rule != "breach.denied-accusation"
+        ]
         evidence, mentions = [], []
         for claim in self.story.claims:
             candidates = found[claim.id]

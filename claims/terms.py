@@ -74,6 +74,10 @@ _HALT_TALK = re.compile(
     r"attacking|hit|hitting)\b"
 )
 
+# "no attacks on energy and infrastructure": what is spared, not a negated scope
+_SPARED = re.compile(
+    r"\b(?:no|not|without) (?:[\w-]+ )?(?:attacks?|strikes?|hitting|shelling) (?:on|against)$"
+)
 _ENERGY_OR_MORATORIUM = re.compile(r"\benergy\b|moratorium")
 
 
@@ -200,7 +204,7 @@ class TermRules(Rules):
         m = next(iter(s.find(confirm)), None)
         if (
             m
-            and not self._negated(s, m.start())
+            and (not self._negated(s, m.start()) or _SPARED.search(s.window_before(m.start(), 4)))
             and self._about_deal(claim, s)
             and s.has(_HALT_TALK)
         ):
