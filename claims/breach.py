@@ -223,8 +223,10 @@ class BreachRules(Rules):
                 between = s.text[p.end : m.start()]
                 if p.end > m.start() or s.clause(p.start) != clause:
                     continue
-                if _POSSESSIVE_GAP.fullmatch(between) or (
-                    p.role in ("agent", "weapon") and len(between.split()) <= 4
+                if (
+                    _POSSESSIVE_GAP.fullmatch(between)
+                    or not between.strip(" '\u2018\u2019\"")  # "Ukrainian 'violations'"
+                    or (p.role in ("agent", "weapon") and len(between.split()) <= 4)
                 ):
                     return p.party, "breach.violation-claim"
         return self._promise_not_kept(s), "breach.violation-claim"

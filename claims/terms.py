@@ -14,7 +14,7 @@ from truce.records import Claim
 _DURATION = re.compile(r"\b(\d{1,3}|thirty|sixty|ninety|one|a)[- ](day|month)s?\b")
 _NUMBERS = {"thirty": 30, "sixty": 60, "ninety": 90, "one": 1, "a": 1}
 EXPIRY = re.compile(
-    r"\b(expired?|expires|expiring|lapsed|lapses|ran out|runs out|run out|"
+    r"\b(expired?|expires|expiring|lapsed|lapses|ran out|runs out|run out|ends|is ending|will end|"
     r"came to an end|has ended|ended|is over|was over)\b"
 )
 # Only a done deal counts: "was extended", not "any decision on extending it".
