@@ -336,7 +336,19 @@ def load_lexicon(story: str = DEFAULT_STORY) -> tuple[dict[str, Any], dict[str, 
     gazetteer = read_yaml(folder / "gazetteer.yaml")
     if not isinstance(lexicon, dict) or not isinstance(gazetteer, dict):
         raise ConfigError("lexicon and gazetteer files must be mappings", str(folder))
+    _check_lexicon(lexicon, folder / "lexicon.yaml")
     return lexicon, gazetteer
+
+
+def _check_lexicon(lexicon: dict[str, Any], path: Path) -> None:
+    """Every word list compiles: a bad entry is an error naming the file and the list's line."""
+    for key, value in lexicon.items():
+        if key == "operator_class":
+            continue
+        lists = value.items() if isinstance(value, dict) else [(key, value)]
+        for name, patterns in lists:
+            with _at(line_of(value, name) if isinstance(value, dict) else line_of(lexicon, key)):
+                _check_patterns(_strings(patterns, path, str(name)), path, str(name))
 
 
 def load_feeds(path: str | Path) -> list[Feed]:

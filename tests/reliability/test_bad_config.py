@@ -84,6 +84,23 @@ def test_the_real_claims_file_broken_in_the_middle_names_the_line(
     assert len(err.splitlines()) == 1
 
 
+def test_a_bad_word_list_entry_names_the_lexicon_file_and_list(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(ROOT / "seeds", seeds, ignore=shutil.ignore_patterns("demo"))
+    lexicon = seeds / "lexicons" / "lexicon.yaml"
+    text = lexicon.read_text(encoding="utf-8")
+    lexicon.write_text(text.replace('"hits?|hitting"', '"hits?|(?<!a+)hitting"'), encoding="utf-8")
+    line = text[: text.index("\nattack:")].count("\n") + 2
+    story = seeds / "energy-truce-2025"
+    code, _, err = run(
+        capsys, "eval", str(ROOT / "tests/data/labelled/test.jsonl"), "--story", str(story)
+    )
+    assert code == 2 and err.startswith(f"Error: {lexicon}:{line}: attack: bad pattern ")
+    assert len(err.splitlines()) == 1
+
+
 # Any damage to the real files -------------------------------------------------------------------
 
 REAL = {
