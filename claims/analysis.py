@@ -222,14 +222,17 @@ def analyse(lex: Lexicon, text: str, offset: int) -> Sentence:
         sentence.targets[name] = [m.span() for m in sentence.find(pattern)]
     if lex.operator_class:
         spans = sentence.targets.setdefault(lex.operator_class, [])
-        # an operator that speaks ("Ukrenergo said") is not what was hit
-        spans += [
-            m.span()
-            for pattern in lex.operators.values()
-            for m in sentence.find(pattern)
-            if not speech_follows(lex, sentence, m.end())
-        ]
+        # an operator that speaks ("the national grid operator Ukrenergo said") is not what
+        # was hit, nor is any target word in its name
+        named = [m.span() for pattern in lex.operators.values() for m in sentence.find(pattern)]
+        speaking = [(s, e) for s, e in named if speech_follows(lex, sentence, e)]
+        spans += [span for span in named if span not in speaking]
         spans.sort()
+        if speaking:
+            for name, found in sentence.targets.items():
+                sentence.targets[name] = [
+                    (s, e) for s, e in found if not any(a <= s and e <= b for a, b in speaking)
+                ]
     raw_parties = []
     for party, pattern in lex.parties.items():
         for m in sentence.find(pattern):

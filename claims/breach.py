@@ -59,7 +59,7 @@ _NEAR = re.compile(
     r"\b(?:near|nearby|close to|next to|outside|in the vicinity of)(?: [\w'\u2019-]+){0,2}$"
 )
 # "struck an ammunition depot, not energy facilities": what was not hit
-_NOT_THIS = re.compile(r"\b(?:not|rather than|instead of|never|nor)(?: (?:a|an|the|any))?$")
+_NOT_THIS = re.compile(r"\b(?:not|no|rather than|instead of|never|nor)(?: (?:a|an|the|any))?$")
 _CONDITIONAL = re.compile(rf"\b(if|unless|whether|could|would|might|{MAY}|should|likely)\b")
 # "Russia observes the moratorium, Kyiv does not": the promise, then who did not keep it
 _KEPT = re.compile(
@@ -263,7 +263,8 @@ class BreachRules(Rules):
 
     def _target_side(self, s: Sentence, anchor: int) -> tuple[str | None, Any]:
         """Whose ground was hit: the place, else the owner ("Russian energy sites") nearest
-        the attack, in its own clause first and after it ("hit ... in Kherson") before before."""
+        the attack, in its own clause first and after it ("hit ... in Kherson") before before;
+        else the side whose energy company is named ("Sumyoblenergo: drone damages power line")."""
         clause = s.clause(anchor)
 
         def nearness(start: int) -> tuple[bool, bool, int]:
@@ -278,6 +279,9 @@ class BreachRules(Rules):
         if owners:
             party = self.story.party(owners[0].party)
             return party.territory or None, None
+        for party_id, operators in self.lex.operators.items():
+            if s.find(operators):
+                return self.story.party(party_id).territory or None, None
         return None, None
 
     def _attacker(self, s: Sentence, anchor: int, side: str | None) -> tuple[str | None, bool]:

@@ -170,7 +170,7 @@ class TermRules(Rules):
             expiry
             and near_end
             and not self._negated(s, expiry.start())
-            and not _NOT_DONE.search(s.window_before(expiry.start(), 4))
+            and not _NOT_DONE.search(s.window_before(expiry.start(), 7))
         ):
             return [Candidate("confirms", s, "window.expiry", 0.7)]
         return []
