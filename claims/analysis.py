@@ -224,9 +224,9 @@ def analyse(lex: Lexicon, text: str, offset: int) -> Sentence:
         spans = sentence.targets.setdefault(lex.operator_class, [])
         # an operator that speaks ("the national grid operator Ukrenergo said") is not what
         # was hit, nor is any target word in its name
-        named = [m.span() for pattern in lex.operators.values() for m in sentence.find(pattern)]
-        speaking = [(s, e) for s, e in named if speech_follows(lex, sentence, e)]
-        spans += [span for span in named if span not in speaking]
+        companies = [m.span() for pattern in lex.operators.values() for m in sentence.find(pattern)]
+        speaking = [(s, e) for s, e in companies if speech_follows(lex, sentence, e)]
+        spans += [span for span in companies if span not in speaking]
         spans.sort()
         if speaking:
             for name, found in sentence.targets.items():
