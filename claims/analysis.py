@@ -7,7 +7,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from claims.lexicon import WORD, Lexicon, Place, WordList, lower
+from claims.lexicon import WORD, Lexicon, Place, TokenInfo, WordList, lower, strip_possessive
 from claims.text import MAY
 
 _TOKEN = re.compile(r"[\w\u2019'.-]+|[,;:()\u2014\u2013]")
@@ -179,44 +179,121 @@ def tokenize(low: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group().rstrip(".")) for m in _TOKEN.finditer(low)]
 
 
+# One pass over a sentence: the characters before a token, then a word token and the character
+# after it (so a word key's last character, see WORD), or a punctuation token. Same tokens as
+# _TOKEN.
+_SCAN = re.compile(
+    r"([^\w\u2019'.,;:()\u2014\u2013-]*)(?:([\w\u2019'.-]+)(?=(.?))|([,;:()\u2014\u2013]))", re.S
+)
+_NO_SIZES: list[int] = []
+
+
+def _trim(token: str) -> tuple[int, str]:
+    """How many characters a token's opening quotes take, and the token without its quotes
+    and final dots."""
+    if token[-1] in _TRIM or token[0] in _QUOTES:
+        # "'aware of reports' of strikes": quotes mark words, they are not part of them
+        # (a possessive "Kyiv's" keeps its "'s")
+        trimmed = token.rstrip(_TRIM)
+        if trimmed.endswith(("'s", "\u2019s")) or not trimmed:
+            trimmed = token.rstrip(".")
+        lead = len(trimmed) - len(trimmed.lstrip(_QUOTES))
+        if lead < len(trimmed):
+            return lead, trimmed[lead:]
+    return 0, token
+
+
+def _token(lex: Lexicon, raw: str, after: str) -> TokenInfo:
+    """(how many characters its opening quotes take, the token without them and its final
+    dots (see _trim), the word lists its words match alone and can begin
+    (Lexicon.word_bits), the words that can begin one as (offset in the token, bits), the
+    token without a possessive as place names are looked up, the lengths of the place names
+    it can begin, whether it is a word and not a clause break). `after` is the character after
+    the token: it is part of the last word's key."""
+    lead, text = _trim(raw)
+    whole = maybe = 0
+    starts = []
+    for m in WORD.finditer(raw + after):
+        word_whole, word_maybe = lex.word_bits(m[0])
+        whole |= word_whole
+        maybe |= word_maybe
+        if word_maybe:
+            starts.append((m.start(), word_maybe))
+    plain = text not in _CLAUSE
+    place = strip_possessive(text)
+    sizes = lex.place_starts.get(place, _NO_SIZES) if plain else _NO_SIZES
+    return (lead, text, whole, maybe, tuple(starts), place, sizes, plain)
+
+
 def _scan(lex: Lexicon, sentence: Sentence) -> None:
-    """Tokens, and the words where word lists can begin (see Lexicon.word_bits)."""
-    low = sentence.low
-    tokens = sentence.tokens = [(m.start(), m.end(), m[0]) for m in _TOKEN.finditer(low)]
-    for index, (start, end, token) in enumerate(tokens):
-        if token[-1] in _TRIM or token[0] in _QUOTES:
-            # "'aware of reports' of strikes": quotes mark words, they are not part of them
-            # (a possessive "Kyiv's" keeps its "'s")
-            trimmed = token.rstrip(_TRIM)
-            if trimmed.endswith(("'s", "\u2019s")) or not trimmed:
-                trimmed = token.rstrip(".")
-            lead = len(trimmed) - len(trimmed.lstrip(_QUOTES))
-            if lead < len(trimmed):
-                tokens[index] = (start + lead, end, trimmed[lead:])
-    sentence.token_starts = [t[0] for t in tokens]
-    # a word's key is the word and the character after it: every WORD match, in order
-    keys = WORD.findall(low)
-    known, word_bits = lex.bits, lex.word_bits
-    bits = [known.get(key) or word_bits(key) for key in keys]
+    """Tokens, the words where word lists can begin (see Lexicon.word_bits) and the places
+    named, in one pass over the sentence with what is known of each distinct token."""
+    known = lex.tokens
+    if len(known) > 200_000:  # a long-running process meets endless new words
+        known.clear()
+    tokens: list[tuple[int, int, str]] = []
+    token_starts: list[int] = []
+    words: list[tuple[int, int]] = []
+    # the word tokens that are not clause breaks, where place names are looked up
+    plain_starts: list[int] = []
+    plain_words: list[str] = []
+    candidates: list[tuple[int, list[int]]] = []  # (index in plain_words, name lengths)
     whole_any = maybe_any = 0
-    for whole, maybe in bits:
-        whole_any |= whole
-        maybe_any |= maybe
-    if maybe_any:
-        sentence.words = [
-            (m.start(), maybe)
-            for m, (_whole, maybe) in zip(WORD.finditer(low), bits, strict=True)
-            if maybe
-        ]
+    position = 0
+    for gap, raw, after, punctuation in _SCAN.findall(sentence.low):
+        start = position + len(gap)
+        if raw:
+            position = start + len(raw)
+            info = known.get(raw + after)
+            if info is None:
+                info = known[raw + after] = _token(lex, raw, after)
+            lead, text, whole, maybe, starts, place, sizes, plain = info
+            if maybe:
+                whole_any |= whole
+                maybe_any |= maybe
+                for offset, bits in starts:
+                    words.append((start + offset, bits))
+            if plain:
+                if sizes:
+                    candidates.append((len(plain_words), sizes))
+                plain_starts.append(start + lead)
+                plain_words.append(place)
+        else:
+            position = start + 1
+            lead, text = 0, punctuation
+        tokens.append((start + lead, position, text))
+        token_starts.append(start + lead)
+    sentence.tokens, sentence.token_starts, sentence.words = tokens, token_starts, words
     sentence.whole, sentence.maybe = whole_any, maybe_any
+    sentence.places = _places(lex, plain_starts, plain_words, candidates)
+
+
+def _places(
+    lex: Lexicon, starts: list[int], words: list[str], candidates: list[tuple[int, list[int]]]
+) -> list[PlaceMention]:
+    """Gazetteer names among the words, longest first (as Lexicon.find_places finds them),
+    probing only the words that can begin one."""
+    found: list[PlaceMention] = []
+    taken = 0  # words before this index are part of a name found
+    for index, sizes in candidates:
+        if index < taken:
+            continue
+        for size in sizes:
+            if index + size > len(words):
+                continue
+            place = lex.places.get(" ".join(words[index : index + size]))
+            if place is not None:
+                last = index + size - 1
+                found.append(PlaceMention(starts[index], starts[last] + len(words[last]), place))
+                taken = index + size
+                break
+    return found
 
 
 def analyse(lex: Lexicon, text: str, offset: int) -> Sentence:
     low = lower(text)
     sentence = Sentence(text=text, offset=offset, low=low)
     _scan(lex, sentence)
-    words_only = [t for t in sentence.tokens if t[2] not in _CLAUSE]
-    sentence.places = [PlaceMention(s, e, place) for s, e, place in lex.find_places(words_only)]
     place_spans = [(p.start, p.end) for p in sentence.places]
     for name, pattern in lex.targets.items():
         sentence.targets[name] = [m.span() for m in sentence.find(pattern)]
