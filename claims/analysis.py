@@ -125,7 +125,10 @@ class Sentence:
     def has(self, pattern: WordList | re.Pattern[str]) -> bool:
         """Does `pattern` occur in the lower-cased sentence? Remembered: several claims ask."""
         if isinstance(pattern, WordList):
-            return bool(pattern.bit & self.whole) or bool(self.find(pattern))
+            bit = pattern.bit
+            if bit & self.whole:
+                return True
+            return bool(bit & self.maybe) and bool(self.find(pattern))  # most ask in vain
         key = id(pattern)
         found = self._seen.get(key)
         if found is None:
@@ -405,7 +408,9 @@ def blocked(lex: Lexicon, sentence: Sentence, position: int) -> bool:
     """True when a word just before `position` denies, negates or halts it ("no strikes",
     "agreed to halt attacks", "denied striking") unless that word is itself being violated
     ("violated the moratorium by striking")."""
-    if _NONE_HIT.search(sentence.window_before(position, 8)):
+    before = sentence.window_before(position, 8)
+    # "no" or "zero" is in every _NONE_HIT match: substring tests before the regex scan
+    if ("no" in before or "zero" in before) and _NONE_HIT.search(before):
         return True  # "not a single Ukrainian energy facility (was) hit"
     before = sentence.window_before(position, 5)
     matches = list(lex.no_event.finditer(before))
@@ -461,7 +466,9 @@ def speech_follows(lex: Lexicon, sentence: Sentence, end: int) -> str | None:
     """The speech verb that a name at `end` is the subject of ("Ukraine's air force said",
     "the Kremlin on Tuesday denied"), within four words and before any comma or attack word;
     past a title set off by commas ("Oleh Kiper, head of the regional administration, said")."""
-    tokens = sentence.tokens[sentence.token_index(end) :]
+    # the fourteen tokens after `end` are as far as the title and the four words after it reach
+    index = sentence.token_index(end)
+    tokens = sentence.tokens[index : index + 14]
     if tokens and tokens[0][2] == ",":
         # an official's title, up to eight words between commas
         close = next((i for i, t in enumerate(tokens[1:10], 1) if t[2] in _CLAUSE), None)

@@ -118,9 +118,9 @@ class BreachRules(Rules):
             return []
         day = self._event_date(s, published, anchor if pairs else None)
         # one can only violate the deal while it holds: "had violated it dozens of times"
-        if (s.has(_DURING) or not pairs) and published >= self.story.window.start:
+        if published >= self.story.window.start and (not pairs or s.has(_DURING)):
             day = min(day, self.story.window.end - timedelta(days=1))
-        if s.has(_HOURS_AFTER_DEAL):
+        if "hours" in s.low and s.has(_HOURS_AFTER_DEAL):  # a substring test first: cheaper
             day = min(day, self.story.deal_date + timedelta(days=1))
         if not self.story.window.contains(day):
             return []
@@ -370,8 +370,8 @@ class BreachRules(Rules):
         """ "No attacks on energy facilities were recorded" in the protected ground (named in
         the sentence, else in the article: "no hits on energy facilities" over a report from
         Kharkiv): the halt holds there."""
-        m = s.has(_NO_ATTACKS)
-        if not m or not any(s.targets.get(cls) for cls in claim.targets):
+        # the targets first: a list lookup, where the regex scans the sentence
+        if not any(s.targets.get(cls) for cls in claim.targets) or not s.has(_NO_ATTACKS):
             return []
         sides = self._grounds(s) or {side for other in sentences for side in self._grounds(other)}
         if sides and sides <= set(claim.territory):

@@ -13,7 +13,7 @@ from claims.text import EVENT, MONTH, MONTHS, event_date, explicit_dates
 from truce.records import Stance, Story
 
 _ANY_YEAR = re.compile(r"\b(?:19|20)\d\d\b")  # cheap: most sentences name no year
-_ANY_DIGIT = re.compile(r"\d")
+ANY_DIGIT = re.compile(r"\d")
 _SEASON = r"(?:spring|summer|autumn|fall|winter)"
 # "in 2014", "in October 2022", "spring 2024", "February 2025", "the 2024 attacks": a year named
 # as when
@@ -120,7 +120,7 @@ class Rules:
                 month = MONTHS.index(m.group(1) or m.group(2)) + 1
                 if date(published.year - (month > published.month), month, 1) < first:
                     return True
-        if not _ANY_DIGIT.search(low):
+        if not s.has(ANY_DIGIT):
             return False
         # a day later than the publication is last year's ("30 December" read in January)
         days = [
@@ -136,8 +136,10 @@ class Rules:
         found = s.memo.get("accident")
         if found is None:
             lex = self.lex
+            cause = lex.accident.bit | lex.sport.bit  # a bit test skips most sentences cheaply
             found = s.memo["accident"] = not _armed(lex, s) and any(
-                (o.has(lex.accident) or o.has(lex.sport)) and not _armed(lex, o) for o in sentences
+                o.maybe & cause and (o.has(lex.accident) or o.has(lex.sport)) and not _armed(lex, o)
+                for o in sentences
             )
         return found
 
@@ -182,5 +184,12 @@ class Rules:
         return bool(self.lex.wish.search(s.low, start, position))
 
     def _clause_has(self, s: Sentence, position: int, pattern: WordList | re.Pattern[str]) -> bool:
-        start, end = s.clauses[s.clause(position)]
-        return bool(pattern.search(s.low, start, end))
+        """Does `pattern` occur in the clause holding `position`? Remembered per clause: rules
+        ask it of every cue and name in a clause."""
+        clause = s.clause(position)
+        key = ("clause has", id(pattern), clause)
+        found = s.memo.get(key)
+        if found is None:
+            start, end = s.clauses[clause]
+            found = s.memo[key] = bool(pattern.search(s.low, start, end))
+        return found
