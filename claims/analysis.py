@@ -408,11 +408,12 @@ def blocked(lex: Lexicon, sentence: Sentence, position: int) -> bool:
     """True when a word just before `position` denies, negates or halts it ("no strikes",
     "agreed to halt attacks", "denied striking") unless that word is itself being violated
     ("violated the moratorium by striking")."""
-    before = sentence.window_before(position, 8)
+    words = sentence.tokens_before(position, 8)
+    before = " ".join(words)
     # "no" or "zero" is in every _NONE_HIT match: substring tests before the regex scan
     if ("no" in before or "zero" in before) and _NONE_HIT.search(before):
         return True  # "not a single Ukrainian energy facility (was) hit"
-    before = sentence.window_before(position, 5)
+    before = " ".join(words[-5:])  # window_before(position, 5): the same words stop both
     matches = list(lex.no_event.finditer(before))
     if not matches:
         return False
@@ -437,7 +438,7 @@ def _role(lex: Lexicon, sentence: Sentence, start: int, end: int) -> str:
     if previous[-2:] == ["according", "to"]:
         return "speaker"
     after = sentence.low[end : end + 80]
-    if after.lstrip(" '\u2019s").startswith(":") and start <= 1:
+    if start <= 1 and after.lstrip(" '\u2019s").startswith(":"):
         return "speaker"  # "Ukrenergo: ..." / "Kremlin: ..." headlines
     # before weapons: "Zakharova said Russian forces...", "its air force said"; but "the UN
     # mission in Ukraine said" names a place ("officials in Kyiv said": Kyiv speaks)
@@ -465,7 +466,16 @@ def _role(lex: Lexicon, sentence: Sentence, start: int, end: int) -> str:
 def speech_follows(lex: Lexicon, sentence: Sentence, end: int) -> str | None:
     """The speech verb that a name at `end` is the subject of ("Ukraine's air force said",
     "the Kremlin on Tuesday denied"), within four words and before any comma or attack word;
-    past a title set off by commas ("Oleh Kiper, head of the regional administration, said")."""
+    past a title set off by commas ("Oleh Kiper, head of the regional administration, said").
+    Remembered per sentence: a name's role, its denial and its report each ask."""
+    key = ("speech follows", end)
+    if key in sentence.memo:
+        return sentence.memo[key]  # type: ignore[no-any-return]
+    found = sentence.memo[key] = _speech_follows(lex, sentence, end)
+    return found
+
+
+def _speech_follows(lex: Lexicon, sentence: Sentence, end: int) -> str | None:
     # the fourteen tokens after `end` are as far as the title and the four words after it reach
     index = sentence.token_index(end)
     tokens = sentence.tokens[index : index + 14]

@@ -171,13 +171,17 @@ class BreachRules(Rules):
             return found  # type: ignore[no-any-return]
         clause = s.clause(attack[0])
         verbs = [m.start() for m in s.find(self.lex.attack) if m.start() != attack[0]]
+        # a word of every _NEAR match: without one, no window needs building
+        near = any(w in s.low for w in ("near", "close", "next", "outside", "vicinity"))
+        # and of every _NOT_THIS match ("not", "nor", "rather than", "instead of", "never")
+        denies = any(w in s.low for w in ("no", "rather", "instead", "never"))
         spans = sorted(
             (start, end, cls)
             for cls, found_spans in s.targets.items()
             for start, end in found_spans
             if s.clause(start) == clause
-            and not _NEAR.search(s.window_before(start, 3))
-            and not _NOT_THIS.search(s.window_before(start, 3))
+            and not (near and _NEAR.search(s.window_before(start, 3)))
+            and not (denies and _NOT_THIS.search(s.window_before(start, 3)))
             and not any(
                 attack[1] <= v < start if start >= attack[1] else end <= v < attack[0]
                 for v in verbs

@@ -9,7 +9,7 @@ from datetime import date
 
 from claims.analysis import Sentence
 from claims.lexicon import Lexicon, WordList
-from claims.text import EVENT, MONTH, MONTHS, event_date, explicit_dates
+from claims.text import EVENT, MONTH, MONTHS, event_date, explicit_dates, names_month
 from truce.records import Stance, Story
 
 _ANY_YEAR = re.compile(r"\b(?:19|20)\d\d\b")  # cheap: most sentences name no year
@@ -77,18 +77,18 @@ class Rules:
         deal."""
         found = s.memo.get("on_topic")
         if found is None:
-            about_deal = any(s.has(topic) for topic in self.deal_topics)
+            sides = sum(1 for p in s.parties if p.party in self.sides)
+            mediators = len(s.parties) - sides
+            # the deal's topics are asked only when a mediator is named: rarely
+            if mediators and not any(s.has(topic) for topic in self.deal_topics):
+                mediators = 0
             companies = sum(
                 1
                 for pattern in self.lex.operators.values()
                 for m in s.find(pattern)
                 if s.text[m.start()].isupper()
             )
-            found = s.memo["on_topic"] = (
-                sum(1 for p in s.parties if about_deal or p.party in self.sides)
-                + len(s.places)
-                + companies
-            )
+            found = s.memo["on_topic"] = sides + mediators + len(s.places) + companies
         return found
 
     def _long_ago(self, s: Sentence, published: date) -> bool:
@@ -114,7 +114,7 @@ class Rules:
         if years and any(int(m.group(m.lastindex or 1)) < deal.year for m in _YEAR.finditer(low)):
             return True
         # a month later in the year than the publication's is last year's
-        if any(month in low for month in MONTHS):
+        if names_month(low):
             first = deal.replace(day=1)
             for m in _MONTH_NAMED.finditer(low):
                 month = MONTHS.index(m.group(1) or m.group(2)) + 1

@@ -119,10 +119,18 @@ _DIGIT = re.compile(r"\d")
 _YESTERDAY = re.compile(r"\b(yesterday|last night|the previous day|a day earlier)\b")
 
 
+def names_month(sentence: str) -> bool:
+    """Is a month named in `sentence` (lower-cased)? A dozen substring tests cost less than a
+    regex scan, and most sentences name none."""
+    return any(month in sentence for month in MONTHS)
+
+
 def explicit_dates(sentence: str, published: date) -> list[date]:
     """Every "25 March" / "March 25th" in `sentence` (lower-cased), in the publication's year
     unless it names its own ("11 April 2024")."""
-    found = []
+    found: list[date] = []
+    if not names_month(sentence):
+        return found
     for m in _EXPLICIT.finditer(sentence):
         day = _day(m, published)
         if day is not None:
@@ -145,7 +153,8 @@ def event_date(sentence: str, published: date, anchor: int | None = None) -> dat
     publication day. Never later than publication, never more than 60 days before it."""
     candidates: list[tuple[int, date]] = []
     # substring tests first: most sentences name no date, and a regex scan costs ~5 us
-    for m in _EXPLICIT.finditer(sentence) if _DIGIT.search(sentence) else ():
+    named = _DIGIT.search(sentence) and names_month(sentence)
+    for m in _EXPLICIT.finditer(sentence) if named else ():
         if _PERIOD.search(sentence[max(0, m.start() - 45) : m.start()]) and not _NAMES_EVENT.match(
             sentence, m.end()
         ):
