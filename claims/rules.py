@@ -9,7 +9,15 @@ from datetime import date
 
 from claims.analysis import Sentence
 from claims.lexicon import Lexicon, WordList
-from claims.text import EVENT, MONTH, MONTHS, event_date, explicit_dates, names_month
+from claims.text import (
+    EVENT,
+    MONTH,
+    MONTHS,
+    event_date,
+    explicit_dates,
+    named_days,
+    names_month,
+)
 from truce.records import Stance, Story
 
 _ANY_YEAR = re.compile(r"\b(?:19|20)\d\d\b")  # cheap: most sentences name no year
@@ -147,7 +155,11 @@ class Rules:
         key = ("day", anchor)
         found = s.memo.get(key)
         if found is None:
-            found = s.memo[key] = event_date(s.low, published, anchor)
+            # the days named are the same whatever the anchor: found once per sentence
+            days = s.memo.get("named days")
+            if days is None:
+                days = s.memo["named days"] = named_days(s.low, published)
+            found = s.memo[key] = event_date(s.low, published, anchor, days)
         return found
 
     def _other(self, party: str | None) -> str | None:

@@ -64,10 +64,13 @@ _ABBREVIATIONS = {
 }
 
 
+_LINE = re.compile(r"[^\n]+")
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of the sentences in `text`; line breaks always end a sentence."""
     spans: list[tuple[int, int]] = []
-    for line in re.finditer(r"[^\n]+", text):
+    for line in _LINE.finditer(text):
         start = line.start()
         for boundary in _END.finditer(text, line.start(), line.end()):
             before = text[start : boundary.start()].rstrip("\"'\u201d\u2019)]")
@@ -77,11 +80,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             spans.append((start, boundary.start()))
             start = boundary.end()
         spans.append((start, line.end()))
-    return [
-        (s, e)
-        for s, e in ((s, e - (len(text[s:e]) - len(text[s:e].rstrip()))) for s, e in spans)
-        if e > s
-    ]
+    # without trailing spaces, and without the empty ones
+    trimmed = ((s, s + len(text[s:e].rstrip())) for s, e in spans)
+    return [(s, e) for s, e in trimmed if e > s]
 
 
 MONTHS = (
@@ -147,10 +148,29 @@ def _day(m: re.Match[str], published: date) -> date | None:
         return None
 
 
-def event_date(sentence: str, published: date, anchor: int | None = None) -> date:
+def event_date(
+    sentence: str,
+    published: date,
+    anchor: int | None = None,
+    candidates: list[tuple[int, date]] | None = None,
+) -> date:
     """The day an event in `sentence` (lower-cased) happened: the explicit date or weekday ("on Tuesday",
     "Wednesday's strike") nearest to `anchor` (the attack word), else "yesterday", else the
-    publication day. Never later than publication, never more than 60 days before it."""
+    publication day. Never later than publication, never more than 60 days before it.
+    `candidates`: the sentence's `named_days`, when the caller has them already."""
+    if candidates is None:
+        candidates = named_days(sentence, published)
+    if candidates:
+        where = anchor if anchor is not None else 0
+        return min(candidates, key=lambda c: abs(c[0] - where))[1]
+    if ("day" in sentence or "night" in sentence) and _YESTERDAY.search(sentence):
+        return published - timedelta(days=1)
+    return published
+
+
+def named_days(sentence: str, published: date) -> list[tuple[int, date]]:
+    """(offset, day) of the dates and weekdays in `sentence` (lower-cased) that can be the day
+    of an event (see event_date)."""
     candidates: list[tuple[int, date]] = []
     # substring tests first: most sentences name no date, and a regex scan costs ~5 us
     named = _DIGIT.search(sentence) and names_month(sentence)
@@ -171,9 +191,4 @@ def event_date(sentence: str, published: date, anchor: int | None = None) -> dat
         candidates.append(
             (m.start(), published - timedelta(days=(published.weekday() - target) % 7))
         )
-    if candidates:
-        where = anchor if anchor is not None else 0
-        return min(candidates, key=lambda c: abs(c[0] - where))[1]
-    if ("day" in sentence or "night" in sentence) and _YESTERDAY.search(sentence):
-        return published - timedelta(days=1)
-    return published
+    return candidates
