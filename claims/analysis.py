@@ -298,20 +298,26 @@ def analyse(lex: Lexicon, text: str, offset: int) -> Sentence:
     sentence = Sentence(text=text, offset=offset, low=low)
     _scan(lex, sentence)
     place_spans = [(p.start, p.end) for p in sentence.places]
+    # below, a bit test (can the list match here at all?) spares most calls to `find`
+    maybe = sentence.maybe
     for name, pattern in lex.targets.items():
-        sentence.targets[name] = [m.span() for m in sentence.find(pattern)]
+        found = sentence.find(pattern) if pattern.bit & maybe else []
+        sentence.targets[name] = [m.span() for m in found]
     if lex.operator_class:
         spans = sentence.targets.setdefault(lex.operator_class, [])
         # an operator that speaks ("Ukrenergo said") is not what was hit
         spans += [
             m.span()
             for pattern in lex.operators.values()
+            if pattern.bit & maybe
             for m in sentence.find(pattern)
             if not speech_follows(lex, sentence, m.end())
         ]
         spans.sort()
     raw_parties = []
     for party, pattern in lex.parties.items():
+        if not pattern.bit & maybe:
+            continue
         for m in sentence.find(pattern):
             if any(
                 s <= m.start() and m.end() <= e and (e - s) > (m.end() - m.start())
@@ -362,11 +368,15 @@ _MAYBE_AFTER = re.compile(
 # what cannot begin an official's title after a name and a comma
 _TITLE_NOT = {"and", "but", "while", "as", "which", "who", "where", "when", "after", "before"}
 _CONNECTIVES = {"but", "though", "although", "while", "whereas", "yet", "however"}
+# a clause break has one of these in it ("although" has "though")
+_CLAUSE_MARKS = (";", "\u2014", "\u2013", "but", "though", "while", "whereas", "yet", "however")
 
 
 def _clauses(low: str, tokens: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
     """Clause bounds: at ";", a spaced dash, or (a comma and) the spaces before a connective
     ("..., though shelling went on")."""
+    if not any(mark in low for mark in _CLAUSE_MARKS):
+        return [(0, len(low) + 1)]  # most sentences are one clause: substring tests tell
     bounds, taken = [0], 0  # `taken`: text a break already spans
     for start, end, token in tokens:
         if token == ";":
@@ -445,8 +455,12 @@ def _role(lex: Lexicon, sentence: Sentence, start: int, end: int) -> str:
     placed = bool(previous) and previous[-1] in _LOCATIVE
     if speech_follows(lex, sentence, end) and (not placed or lex.officials.fullmatch(previous[0])):
         return "speaker"
-    weapon = lex.weapon_ahead.match(after) or lex.weapon_near.match(after)
-    owned = lex.target_ahead.match(after)
+    # what follows a name begins with a space or a possessive ("Russian drones", "Russia's
+    # drones") or none of the three regexes below can match: a cheap test first
+    weapon = owned = None
+    if after[:1].isspace() or after[:1] in ("'", "\u2019"):
+        weapon = lex.weapon_ahead.match(after) or lex.weapon_near.match(after)
+        owned = lex.target_ahead.match(after)
     if weapon and not (owned and owned.end() < weapon.end()):
         # "Russian drones" wields; "Russian oil depot attack" names whose depot
         return "by" if previous[-1:] == ["by"] else "weapon"

@@ -155,7 +155,13 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
     ) -> list[Candidate]:
         # a market report, unless it tells of something hit ("oil jumps after drones hit a
         # refinery"; "strikes on Gaza kept a floor under prices" hit nothing protected)
-        market = s.has(self.lex.markets) and not any(self._targets_hit(s, a) for a in s.attacks)
+        # asked for every claim: the bit test answers most sentences without a call
+        markets = self.lex.markets
+        market = (
+            bool(s.maybe & markets.bit)
+            and s.has(markets)
+            and not any(self._targets_hit(s, a) for a in s.attacks)
+        )
         detector = claim.detector
         # what is said of a promise counts while the deal runs, its last day included:
         # "Russia kept its word for 30 days", said in May, looks back
