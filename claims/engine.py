@@ -13,7 +13,7 @@ Every evidence row names its rule, so every verdict can be traced to a sentence 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -82,7 +82,7 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
                 # "Kyiv violates the moratorium daily": attacks said to break the deal are
                 # fighting that goes on
                 candidates = [
-                    replace(breaches[0], stance="confirms", rule="fighting.breach", alleged=False)
+                    breaches[0]._replace(stance="confirms", rule="fighting.breach", alleged=False)
                 ]
             if not candidates:
                 continue
@@ -99,7 +99,7 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
             if best.stance == "breach" and best.alleged:
                 # one side's word in the headline, a reporter's own eyes in the text: confirmed
                 alleged = all(c.alleged for c in candidates if c.stance == "breach")
-                best = replace(best, alleged=alleged)
+                best = best._replace(alleged=alleged)
             evidence.append(self._evidence(article, claim, best))
         return Assessment(tuple(evidence), tuple(dict.fromkeys(mentions)))
 
