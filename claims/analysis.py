@@ -128,12 +128,27 @@ class Sentence:
             bit = pattern.bit
             if bit & self.whole:
                 return True
-            return bool(bit & self.maybe) and bool(self.find(pattern))  # most ask in vain
+            if not bit & self.maybe:
+                return False  # most ask in vain
+            found_all = self._found.get(bit)
+            if found_all is not None:
+                return bool(found_all)
         key = id(pattern)
         found = self._seen.get(key)
         if found is None:
-            found = self._seen[key] = pattern.search(self.low) is not None
+            found = self._seen[key] = self._search(pattern)
         return found
+
+    def _search(self, pattern: WordList | re.Pattern[str]) -> bool:
+        if not isinstance(pattern, WordList):
+            return pattern.search(self.low) is not None
+        # the words where a match can begin, until one does: `find` without the rest (a plain
+        # loop: any() over a generator costs more per word)
+        bit, low, match = pattern.bit, self.low, pattern.regex.match
+        for position, bits in self.words:  # noqa: SIM110
+            if bits & bit and match(low, position):
+                return True
+        return False
 
     def find(self, wl: WordList) -> list[re.Match[str]]:
         """The matches of `wl`, as `finditer` gives them, trying only words that can begin one."""
@@ -165,7 +180,7 @@ class Sentence:
 
     def tokens_before(self, position: int, count: int) -> list[str]:
         """Up to `count` lower-cased tokens before `position`, stopping at a clause break."""
-        index = self.token_index(position)
+        index = bisect_left(self.token_starts, position)  # token_index, without the call
         out: list[str] = []
         for _s, _e, text in reversed(self.tokens[max(0, index - count) : index]):
             if text in _CLAUSE:

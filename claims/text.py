@@ -186,7 +186,9 @@ def named_days(sentence: str, published: date) -> list[tuple[int, date]]:
             day = day.replace(year=day.year - 1)
         if (published - day).days <= 60:
             candidates.append((m.start(), day))
-    for m in _WEEKDAY.finditer(sentence) if "day" in sentence else ():
+    # "day" is in many sentences ("30-day"), a weekday's name in few: substring tests first
+    weekday = "day" in sentence and any(name in sentence for name in _WEEKDAYS)
+    for m in _WEEKDAY.finditer(sentence) if weekday else ():
         target = _WEEKDAYS.index(m.group(1).lower())
         candidates.append(
             (m.start(), published - timedelta(days=(published.weekday() - target) % 7))
