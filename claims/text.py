@@ -7,8 +7,10 @@ from datetime import date, timedelta
 
 # A sentence ends at . ! ? (optionally followed by a closing quote or bracket) and a space
 # before an upper-case letter, digit or opening quote, unless the word is a known abbreviation.
+# The break is group 1. The stop is matched rather than looked behind at: a regex that begins
+# with a character class is searched for several times faster.
 _END = re.compile(
-    r"""(?<=[.!?])["'\u201d\u2019)\]]*\s+(?=["'\u201c\u2018(\[]?[A-Z0-9\u0400-\u04ff])"""
+    r"""[.!?](["'\u201d\u2019)\]]*\s+)(?=["'\u201c\u2018(\[]?[A-Z0-9\u0400-\u04ff])"""
 )
 _ABBREVIATIONS = {
     "mr",
@@ -73,11 +75,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     for line in _LINE.finditer(text):
         start = line.start()
         for boundary in _END.finditer(text, line.start(), line.end()):
-            before = text[start : boundary.start()].rstrip("\"'\u201d\u2019)]")
+            before = text[start : boundary.start(1)].rstrip("\"'\u201d\u2019)]")
             word = before.rsplit(None, 1)[-1].lower().rstrip(".") if before.strip() else ""
             if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
                 continue
-            spans.append((start, boundary.start()))
+            spans.append((start, boundary.start(1)))
             start = boundary.end()
         spans.append((start, line.end()))
     # without trailing spaces, and without the empty ones
