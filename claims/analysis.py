@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
-from claims.lexicon import WORD, Lexicon, Place, WordList, lower
+from claims.lexicon import WORD, Lexicon, Place, TokenInfo, WordList, lower, strip_possessive
 from claims.text import MAY
 
 _TOKEN = re.compile(r"[\w\u2019'.-]+|[,;:()\u2014\u2013]")
@@ -82,16 +82,16 @@ _CLAUSE = _PUNCTUATION | {
 }
 
 
-@dataclass(frozen=True)
-class PartyMention:
+# NamedTuples: immutable like frozen dataclasses, and built several times faster (a sentence
+# makes a few of each)
+class PartyMention(NamedTuple):
     start: int
     end: int
     party: str
     role: str  # weapon | speaker | agent | by | owner | location | object
 
 
-@dataclass(frozen=True)
-class PlaceMention:
+class PlaceMention(NamedTuple):
     start: int
     end: int
     place: Place
@@ -125,12 +125,30 @@ class Sentence:
     def has(self, pattern: WordList | re.Pattern[str]) -> bool:
         """Does `pattern` occur in the lower-cased sentence? Remembered: several claims ask."""
         if isinstance(pattern, WordList):
-            return bool(pattern.bit & self.whole) or bool(self.find(pattern))
+            bit = pattern.bit
+            if bit & self.whole:
+                return True
+            if not bit & self.maybe:
+                return False  # most ask in vain
+            found_all = self._found.get(bit)
+            if found_all is not None:
+                return bool(found_all)
         key = id(pattern)
         found = self._seen.get(key)
         if found is None:
-            found = self._seen[key] = pattern.search(self.low) is not None
+            found = self._seen[key] = self._search(pattern)
         return found
+
+    def _search(self, pattern: WordList | re.Pattern[str]) -> bool:
+        if not isinstance(pattern, WordList):
+            return pattern.search(self.low) is not None
+        # the words where a match can begin, until one does: `find` without the rest (a plain
+        # loop: any() over a generator costs more per word)
+        bit, low, match = pattern.bit, self.low, pattern.regex.match
+        for position, bits in self.words:  # noqa: SIM110
+            if bits & bit and match(low, position):
+                return True
+        return False
 
     def find(self, wl: WordList) -> list[re.Match[str]]:
         """The matches of `wl`, as `finditer` gives them, trying only words that can begin one."""
@@ -162,7 +180,7 @@ class Sentence:
 
     def tokens_before(self, position: int, count: int) -> list[str]:
         """Up to `count` lower-cased tokens before `position`, stopping at a clause break."""
-        index = self.token_index(position)
+        index = bisect_left(self.token_starts, position)  # token_index, without the call
         out: list[str] = []
         for _s, _e, text in reversed(self.tokens[max(0, index - count) : index]):
             if text in _CLAUSE:
@@ -179,62 +197,149 @@ def tokenize(low: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group().rstrip(".")) for m in _TOKEN.finditer(low)]
 
 
+# One pass over a sentence: the characters before a token, then a word token and the character
+# after it (so a word key's last character, see WORD), or a punctuation token. Same tokens as
+# _TOKEN.
+_SCAN = re.compile(
+    r"([^\w\u2019'.,;:()\u2014\u2013-]*)(?:([\w\u2019'.-]+)(?=(.?))|([,;:()\u2014\u2013]))", re.S
+)
+_NO_SIZES: list[int] = []
+
+
+def _trim(token: str) -> tuple[int, str]:
+    """How many characters a token's opening quotes take, and the token without its quotes
+    and final dots."""
+    if token[-1] in _TRIM or token[0] in _QUOTES:
+        # "'aware of reports' of strikes": quotes mark words, they are not part of them
+        # (a possessive "Kyiv's" keeps its "'s")
+        trimmed = token.rstrip(_TRIM)
+        if trimmed.endswith(("'s", "\u2019s")) or not trimmed:
+            trimmed = token.rstrip(".")
+        lead = len(trimmed) - len(trimmed.lstrip(_QUOTES))
+        if lead < len(trimmed):
+            return lead, trimmed[lead:]
+    return 0, token
+
+
+def _token(lex: Lexicon, raw: str, after: str) -> TokenInfo:
+    """(how many characters its opening quotes take, the token without them and its final
+    dots (see _trim), the word lists its words match alone and can begin
+    (Lexicon.word_bits), the words that can begin one as (offset in the token, bits), the
+    token without a possessive as place names are looked up, the lengths of the place names
+    it can begin, whether it is a word and not a clause break). `after` is the character after
+    the token: it is part of the last word's key."""
+    lead, text = _trim(raw)
+    whole = maybe = 0
+    starts = []
+    for m in WORD.finditer(raw + after):
+        word_whole, word_maybe = lex.word_bits(m[0])
+        whole |= word_whole
+        maybe |= word_maybe
+        if word_maybe:
+            starts.append((m.start(), word_maybe))
+    plain = text not in _CLAUSE
+    place = strip_possessive(text)
+    sizes = lex.place_starts.get(place, _NO_SIZES) if plain else _NO_SIZES
+    return (lead, text, whole, maybe, tuple(starts), place, sizes, plain)
+
+
 def _scan(lex: Lexicon, sentence: Sentence) -> None:
-    """Tokens, and the words where word lists can begin (see Lexicon.word_bits)."""
-    low = sentence.low
-    tokens = sentence.tokens = [(m.start(), m.end(), m[0]) for m in _TOKEN.finditer(low)]
-    for index, (start, end, token) in enumerate(tokens):
-        if token[-1] in _TRIM or token[0] in _QUOTES:
-            # "'aware of reports' of strikes": quotes mark words, they are not part of them
-            # (a possessive "Kyiv's" keeps its "'s")
-            trimmed = token.rstrip(_TRIM)
-            if trimmed.endswith(("'s", "\u2019s")) or not trimmed:
-                trimmed = token.rstrip(".")
-            lead = len(trimmed) - len(trimmed.lstrip(_QUOTES))
-            if lead < len(trimmed):
-                tokens[index] = (start + lead, end, trimmed[lead:])
-    sentence.token_starts = [t[0] for t in tokens]
-    # a word's key is the word and the character after it: every WORD match, in order
-    keys = WORD.findall(low)
-    known, word_bits = lex.bits, lex.word_bits
-    bits = [known.get(key) or word_bits(key) for key in keys]
+    """Tokens, the words where word lists can begin (see Lexicon.word_bits) and the places
+    named, in one pass over the sentence with what is known of each distinct token."""
+    known = lex.tokens
+    if len(known) > 200_000:  # a long-running process meets endless new words
+        known.clear()
+    tokens: list[tuple[int, int, str]] = []
+    token_starts: list[int] = []
+    words: list[tuple[int, int]] = []
+    # the word tokens that are not clause breaks, where place names are looked up
+    plain_starts: list[int] = []
+    plain_words: list[str] = []
+    candidates: list[tuple[int, list[int]]] = []  # (index in plain_words, name lengths)
     whole_any = maybe_any = 0
-    for whole, maybe in bits:
-        whole_any |= whole
-        maybe_any |= maybe
-    if maybe_any:
-        sentence.words = [
-            (m.start(), maybe)
-            for m, (_whole, maybe) in zip(WORD.finditer(low), bits, strict=True)
-            if maybe
-        ]
+    position = 0
+    for gap, raw, after, punctuation in _SCAN.findall(sentence.low):
+        start = position + len(gap)
+        if raw:
+            position = start + len(raw)
+            info = known.get(raw + after)
+            if info is None:
+                info = known[raw + after] = _token(lex, raw, after)
+            lead, text, whole, maybe, starts, place, sizes, plain = info
+            if maybe:
+                whole_any |= whole
+                maybe_any |= maybe
+                for offset, bits in starts:
+                    words.append((start + offset, bits))
+            if plain:
+                if sizes:
+                    candidates.append((len(plain_words), sizes))
+                plain_starts.append(start + lead)
+                plain_words.append(place)
+        else:
+            position = start + 1
+            lead, text = 0, punctuation
+        tokens.append((start + lead, position, text))
+        token_starts.append(start + lead)
+    sentence.tokens, sentence.token_starts, sentence.words = tokens, token_starts, words
     sentence.whole, sentence.maybe = whole_any, maybe_any
+    sentence.places = _places(lex, plain_starts, plain_words, candidates)
+
+
+def _places(
+    lex: Lexicon, starts: list[int], words: list[str], candidates: list[tuple[int, list[int]]]
+) -> list[PlaceMention]:
+    """Gazetteer names among the words, longest first (as Lexicon.find_places finds them),
+    probing only the words that can begin one."""
+    found: list[PlaceMention] = []
+    taken = 0  # words before this index are part of a name found
+    for index, sizes in candidates:
+        if index < taken:
+            continue
+        for size in sizes:
+            if index + size > len(words):
+                continue
+            place = lex.places.get(" ".join(words[index : index + size]))
+            if place is not None:
+                last = index + size - 1
+                found.append(PlaceMention(starts[index], starts[last] + len(words[last]), place))
+                taken = index + size
+                break
+    return found
 
 
 def analyse(lex: Lexicon, text: str, offset: int) -> Sentence:
     low = lower(text)
     sentence = Sentence(text=text, offset=offset, low=low)
     _scan(lex, sentence)
-    words_only = [t for t in sentence.tokens if t[2] not in _CLAUSE]
-    sentence.places = [PlaceMention(s, e, place) for s, e, place in lex.find_places(words_only)]
     place_spans = [(p.start, p.end) for p in sentence.places]
+    # below, a bit test (can the list match here at all?) spares most calls to `find`
+    maybe = sentence.maybe
     for name, pattern in lex.targets.items():
-        sentence.targets[name] = [m.span() for m in sentence.find(pattern)]
+        found = sentence.find(pattern) if pattern.bit & maybe else []
+        sentence.targets[name] = [m.span() for m in found]
     if lex.operator_class:
         spans = sentence.targets.setdefault(lex.operator_class, [])
         # an operator that speaks ("the national grid operator Ukrenergo said") is not what
         # was hit, nor is any target word in its name
-        companies = [m.span() for pattern in lex.operators.values() for m in sentence.find(pattern)]
+        companies = [
+            m.span()
+            for pattern in lex.operators.values()
+            if pattern.bit & maybe
+            for m in sentence.find(pattern)
+        ]
         speaking = [(s, e) for s, e in companies if speech_follows(lex, sentence, e)]
         spans += [span for span in companies if span not in speaking]
         spans.sort()
         if speaking:
-            for name, found in sentence.targets.items():
+            for name, hit in sentence.targets.items():
                 sentence.targets[name] = [
-                    (s, e) for s, e in found if not any(a <= s and e <= b for a, b in speaking)
+                    (s, e) for s, e in hit if not any(a <= s and e <= b for a, b in speaking)
                 ]
     raw_parties = []
     for party, pattern in lex.parties.items():
+        if not pattern.bit & maybe:
+            continue
         for m in sentence.find(pattern):
             if any(
                 s <= m.start() and m.end() <= e and (e - s) > (m.end() - m.start())
@@ -285,11 +390,15 @@ _MAYBE_AFTER = re.compile(
 # what cannot begin an official's title after a name and a comma
 _TITLE_NOT = {"and", "but", "while", "as", "which", "who", "where", "when", "after", "before"}
 _CONNECTIVES = {"but", "though", "although", "while", "whereas", "yet", "however"}
+# a clause break has one of these in it ("although" has "though")
+_CLAUSE_MARKS = (";", "\u2014", "\u2013", "but", "though", "while", "whereas", "yet", "however")
 
 
 def _clauses(low: str, tokens: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
     """Clause bounds: at ";", a spaced dash, or (a comma and) the spaces before a connective
     ("..., though shelling went on")."""
+    if not any(mark in low for mark in _CLAUSE_MARKS):
+        return [(0, len(low) + 1)]  # most sentences are one clause: substring tests tell
     bounds, taken = [0], 0  # `taken`: text a break already spans
     for start, end, token in tokens:
         if token == ";":
@@ -331,9 +440,12 @@ def blocked(lex: Lexicon, sentence: Sentence, position: int) -> bool:
     """True when a word just before `position` denies, negates or halts it ("no strikes",
     "agreed to halt attacks", "denied striking") unless that word is itself being violated
     ("violated the moratorium by striking")."""
-    if _NONE_HIT.search(sentence.window_before(position, 8)):
+    words = sentence.tokens_before(position, 8)
+    before = " ".join(words)
+    # "no" or "zero" is in every _NONE_HIT match: substring tests before the regex scan
+    if ("no" in before or "zero" in before) and _NONE_HIT.search(before):
         return True  # "not a single Ukrainian energy facility (was) hit"
-    before = sentence.window_before(position, 5)
+    before = " ".join(words[-5:])  # window_before(position, 5): the same words stop both
     matches = list(lex.no_event.finditer(before))
     if not matches:
         return False
@@ -358,15 +470,19 @@ def _role(lex: Lexicon, sentence: Sentence, start: int, end: int) -> str:
     if previous[-2:] == ["according", "to"]:
         return "speaker"
     after = sentence.low[end : end + 80]
-    if after.lstrip(" '\u2019s").startswith(":") and start <= 1:
+    if start <= 1 and after.lstrip(" '\u2019s").startswith(":"):
         return "speaker"  # "Ukrenergo: ..." / "Kremlin: ..." headlines
     # before weapons: "Zakharova said Russian forces...", "its air force said"; but "the UN
     # mission in Ukraine said" names a place ("officials in Kyiv said": Kyiv speaks)
     placed = bool(previous) and previous[-1] in _LOCATIVE
     if speech_follows(lex, sentence, end) and (not placed or lex.officials.fullmatch(previous[0])):
         return "speaker"
-    weapon = lex.weapon_ahead.match(after) or lex.weapon_near.match(after)
-    owned = lex.target_ahead.match(after)
+    # what follows a name begins with a space or a possessive ("Russian drones", "Russia's
+    # drones") or none of the three regexes below can match: a cheap test first
+    weapon = owned = None
+    if after[:1].isspace() or after[:1] in ("'", "\u2019"):
+        weapon = lex.weapon_ahead.match(after) or lex.weapon_near.match(after)
+        owned = lex.target_ahead.match(after)
     if weapon and not (owned and owned.end() < weapon.end()):
         # "Russian drones" wields; "Russian oil depot attack" names whose depot
         return "by" if previous[-1:] == ["by"] else "weapon"
@@ -386,8 +502,19 @@ def _role(lex: Lexicon, sentence: Sentence, start: int, end: int) -> str:
 def speech_follows(lex: Lexicon, sentence: Sentence, end: int) -> str | None:
     """The speech verb that a name at `end` is the subject of ("Ukraine's air force said",
     "the Kremlin on Tuesday denied"), within four words and before any comma or attack word;
-    past a title set off by commas ("Oleh Kiper, head of the regional administration, said")."""
-    tokens = sentence.tokens[sentence.token_index(end) :]
+    past a title set off by commas ("Oleh Kiper, head of the regional administration, said").
+    Remembered per sentence: a name's role, its denial and its report each ask."""
+    key = ("speech follows", end)
+    if key in sentence.memo:
+        return sentence.memo[key]  # type: ignore[no-any-return]
+    found = sentence.memo[key] = _speech_follows(lex, sentence, end)
+    return found
+
+
+def _speech_follows(lex: Lexicon, sentence: Sentence, end: int) -> str | None:
+    # the fourteen tokens after `end` are as far as the title and the four words after it reach
+    index = sentence.token_index(end)
+    tokens = sentence.tokens[index : index + 14]
     if tokens and tokens[0][2] == ",":
         # an official's title, up to eight words between commas
         close = next((i for i, t in enumerate(tokens[1:10], 1) if t[2] in _CLAUSE), None)

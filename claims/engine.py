@@ -13,7 +13,7 @@ Every evidence row names its rule, so every verdict can be traced to a sentence 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -88,7 +88,7 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
                 # "Kyiv violates the moratorium daily": attacks said to break the deal are
                 # fighting that goes on
                 candidates = [
-                    replace(breaches[0], stance="confirms", rule="fighting.breach", alleged=False)
+                    breaches[0]._replace(stance="confirms", rule="fighting.breach", alleged=False)
                 ]
             if not candidates:
                 continue
@@ -105,7 +105,7 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
             if best.stance == "breach" and best.alleged:
                 # one side's word in the headline, a reporter's own eyes in the text: confirmed
                 alleged = all(c.alleged for c in candidates if c.stance == "breach")
-                best = replace(best, alleged=alleged)
+                best = best._replace(alleged=alleged)
             evidence.append(self._evidence(article, claim, best))
         return Assessment(tuple(evidence), tuple(dict.fromkeys(mentions)))
 
@@ -161,7 +161,13 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
     ) -> list[Candidate]:
         # a market report, unless it tells of something hit ("oil jumps after drones hit a
         # refinery"; "strikes on Gaza kept a floor under prices" hit nothing protected)
-        market = s.has(self.lex.markets) and not any(self._targets_hit(s, a) for a in s.attacks)
+        # asked for every claim: the bit test answers most sentences without a call
+        markets = self.lex.markets
+        market = (
+            bool(s.maybe & markets.bit)
+            and s.has(markets)
+            and not any(self._targets_hit(s, a) for a in s.attacks)
+        )
         detector = claim.detector
         # what is said of a promise counts while the deal runs, its last day included:
         # "Russia kept its word for 30 days", said in May, looks back

@@ -102,7 +102,7 @@ _WORD = re.compile(r"[\w\u2019'-]+")
 _POSSESSIVE = re.compile(r"(?:'s|\u2019s|'|\u2019)$")
 
 
-def _strip_possessive(word: str) -> str:
+def strip_possessive(word: str) -> str:
     if word.endswith(("'s", "\u2019s")):
         return word[:-2]
     return word.rstrip("'\u2019")
@@ -120,6 +120,10 @@ def _ahead(patterns: list[str], gap: int) -> re.Pattern[str]:
     return re.compile(
         rf"^(?:(?:'s|\u2019s)\s*(?:[\w-]+\s+){{0,{gap}}}?|\s+)(?:{alternatives})(?![\w-])"
     )
+
+
+# what the sentence scan knows of one distinct token, see claims.analysis._token
+TokenInfo = tuple[int, str, int, int, tuple[tuple[int, int], ...], str, list[int], bool]
 
 
 @dataclass(frozen=True)
@@ -143,6 +147,7 @@ class Lexicon:
         self.lists: list[WordList] = []  # every word list, bit i is list i
         self.bits: dict[str, tuple[int, int]] = {}  # word -> word_bits(word), see there
         self._stripped: dict[str, str] = {}  # token -> without "'s"
+        self.tokens: dict[str, TokenInfo] = {}  # token and the character after it -> its info
         self.attack = self._list(_listed(lexicon.get("attack")))
         weapons = _listed(lexicon.get("munition")) + _listed(lexicon.get("weapon"))
         self.munition = self._list(_listed(lexicon.get("munition")))
@@ -237,7 +242,7 @@ class Lexicon:
         token instead of a regex with a thousand alternatives. "Kyiv's" is the place Kyiv."""
         stripped = self._stripped
         words_ = [
-            stripped.get(t[2]) or stripped.setdefault(t[2], _strip_possessive(t[2])) for t in tokens
+            stripped.get(t[2]) or stripped.setdefault(t[2], strip_possessive(t[2])) for t in tokens
         ]
         if len(stripped) > 200_000:
             stripped.clear()

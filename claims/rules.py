@@ -4,16 +4,24 @@ use alike (who acts, is it negated, is it about this war, long ago)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from claims.analysis import Sentence
 from claims.lexicon import Lexicon, WordList
-from claims.text import EVENT, MONTH, MONTHS, event_date, explicit_dates
+from claims.text import (
+    EVENT,
+    MONTH,
+    MONTHS,
+    event_date,
+    explicit_dates,
+    named_days,
+    names_month,
+)
 from truce.records import Stance, Story
 
 _ANY_YEAR = re.compile(r"\b(?:19|20)\d\d\b")  # cheap: most sentences name no year
-_ANY_DIGIT = re.compile(r"\d")
+ANY_DIGIT = re.compile(r"\d")
 _SEASON = r"(?:spring|summer|autumn|fall|winter)"
 # "in 2014", "in October 2022", "spring 2024", "February 2025", "the 2024 attacks": a year named
 # as when
@@ -47,9 +55,9 @@ def _armed(lex: Lexicon, s: Sentence) -> bool:
 _DENIED_ARM = re.compile(r"\b(?:not|no|nor|rather than|instead of)(?: a| an| any)?$")
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """What a rule found in one sentence, before the best candidate per claim is kept."""
+class Candidate(NamedTuple):
+    """What a rule found in one sentence, before the best candidate per claim is kept. A
+    NamedTuple: immutable, and cheaper to build than a frozen dataclass."""
 
     stance: Stance
     sentence: Sentence
@@ -77,18 +85,18 @@ class Rules:
         deal."""
         found = s.memo.get("on_topic")
         if found is None:
-            about_deal = any(s.has(topic) for topic in self.deal_topics)
+            sides = sum(1 for p in s.parties if p.party in self.sides)
+            mediators = len(s.parties) - sides
+            # the deal's topics are asked only when a mediator is named: rarely
+            if mediators and not any(s.has(topic) for topic in self.deal_topics):
+                mediators = 0
             companies = sum(
                 1
                 for pattern in self.lex.operators.values()
                 for m in s.find(pattern)
                 if s.text[m.start()].isupper()
             )
-            found = s.memo["on_topic"] = (
-                sum(1 for p in s.parties if about_deal or p.party in self.sides)
-                + len(s.places)
-                + companies
-            )
+            found = s.memo["on_topic"] = sides + mediators + len(s.places) + companies
         return found
 
     def _long_ago(self, s: Sentence, published: date) -> bool:
@@ -98,30 +106,36 @@ class Rules:
         first strike since it was destroyed in 2024")."""
         found = s.memo.get("long_ago")
         if found is None:
-            deal = self.story.deal_date
-            years = [
-                int(m.group(m.lastindex or 1))
-                for m in (_YEAR.finditer(s.low) if _ANY_YEAR.search(s.low) else ())
-            ]
-            # a month later in the year than the publication's is last year's
-            months = [
-                date(published.year - (month > published.month), month, 1)
-                for month in (
-                    MONTHS.index(m.group(1) or m.group(2)) + 1 for m in _MONTH_NAMED.finditer(s.low)
-                )
-            ]
-            # a day later than the publication is last year's ("30 December" read in January)
-            days = [
-                d if d <= published else d.replace(year=d.year - 1)
-                for d in (explicit_dates(s.low, published) if _ANY_DIGIT.search(s.low) else ())
-            ]
-            found = s.memo["long_ago"] = (
-                s.has(self.lex.long_ago)
-                or any(y < deal.year for y in years)
-                or any(m < deal.replace(day=1) for m in months)
-                or (bool(days) and all(d < deal for d in days))
-            ) and not (any(w in s.low for w in _RECENT_WORDS) and _RECENT.search(s.low))
+            found = s.memo["long_ago"] = self._before_deal(s, published) and not (
+                any(w in s.low for w in _RECENT_WORDS) and _RECENT.search(s.low)
+            )
         return found
+
+    def _before_deal(self, s: Sentence, published: date) -> bool:
+        """Does the sentence date something before the deal (see _long_ago)? Each test runs
+        only when the cheaper ones before it fail: most sentences name no year, month or day."""
+        if s.has(self.lex.long_ago):
+            return True
+        low, deal = s.low, self.story.deal_date
+        # "19" or "20" is in every year: a substring test is cheaper than the regex
+        years = ("19" in low or "20" in low) and _ANY_YEAR.search(low)
+        if years and any(int(m.group(m.lastindex or 1)) < deal.year for m in _YEAR.finditer(low)):
+            return True
+        # a month later in the year than the publication's is last year's
+        if names_month(low):
+            first = deal.replace(day=1)
+            for m in _MONTH_NAMED.finditer(low):
+                month = MONTHS.index(m.group(1) or m.group(2)) + 1
+                if date(published.year - (month > published.month), month, 1) < first:
+                    return True
+        if not s.has(ANY_DIGIT):
+            return False
+        # a day later than the publication is last year's ("30 December" read in January)
+        days = [
+            d if d <= published else d.replace(year=d.year - 1)
+            for d in explicit_dates(low, published)
+        ]
+        return bool(days) and all(d < deal for d in days)
 
     def _accident(self, s: Sentence, sentences: list[Sentence]) -> bool:
         """A gas explosion, a short circuit, a footballer's strike: what burned, blew up or was
@@ -130,8 +144,10 @@ class Rules:
         found = s.memo.get("accident")
         if found is None:
             lex = self.lex
+            cause = lex.accident.bit | lex.sport.bit  # a bit test skips most sentences cheaply
             found = s.memo["accident"] = not _armed(lex, s) and any(
-                (o.has(lex.accident) or o.has(lex.sport)) and not _armed(lex, o) for o in sentences
+                o.maybe & cause and (o.has(lex.accident) or o.has(lex.sport)) and not _armed(lex, o)
+                for o in sentences
             )
         return found
 
@@ -139,7 +155,11 @@ class Rules:
         key = ("day", anchor)
         found = s.memo.get(key)
         if found is None:
-            found = s.memo[key] = event_date(s.low, published, anchor)
+            # the days named are the same whatever the anchor: found once per sentence
+            days = s.memo.get("named days")
+            if days is None:
+                days = s.memo["named days"] = named_days(s.low, published)
+            found = s.memo[key] = event_date(s.low, published, anchor, days)
         return found
 
     def _other(self, party: str | None) -> str | None:
@@ -176,5 +196,12 @@ class Rules:
         return bool(self.lex.wish.search(s.low, start, position))
 
     def _clause_has(self, s: Sentence, position: int, pattern: WordList | re.Pattern[str]) -> bool:
-        start, end = s.clauses[s.clause(position)]
-        return bool(pattern.search(s.low, start, end))
+        """Does `pattern` occur in the clause holding `position`? Remembered per clause: rules
+        ask it of every cue and name in a clause."""
+        clause = s.clause(position)
+        key = ("clause has", id(pattern), clause)
+        found = s.memo.get(key)
+        if found is None:
+            start, end = s.clauses[clause]
+            found = s.memo[key] = bool(pattern.search(s.low, start, end))
+        return found

@@ -7,7 +7,7 @@ import re
 from datetime import date, timedelta
 
 from claims.analysis import Sentence
-from claims.rules import FULL_TRUCE, Candidate, Rules
+from claims.rules import ANY_DIGIT, FULL_TRUCE, Candidate, Rules
 from claims.text import MAY, explicit_dates
 from truce.records import Claim
 
@@ -105,7 +105,8 @@ class TermRules(Rules):
         if not s.has(topic):
             return False
         named = [start for start, _end in s.targets.get("energy", [])]
-        named += [m.start() for m in _ENERGY_OR_MORATORIUM.finditer(s.low)]
+        if "energy" in s.low or "moratorium" in s.low:  # cheaper than the regex scan
+            named += [m.start() for m in _ENERGY_OR_MORATORIUM.finditer(s.low)]
         return any(not _other_truce_in_clause(s, position) for position in named)
 
     def _window(self, claim: Claim, s: Sentence, published: date) -> list[Candidate]:
@@ -115,8 +116,9 @@ class TermRules(Rules):
         window = self.story.window
         hedged = s.has(self.lex.hedge)
         # "struck energy sites 30 times since March 18": the deal's day counts attacks, it
-        # states no term ("the moratorium that ran from 18 March" does)
-        start_cues = {m.group() for m in _START_CUE.finditer(s.low)}
+        # states no term ("the moratorium that ran from 18 March" does); a date has a digit:
+        # a cheap test, remembered, before the regex scan
+        start_cues = {m.group() for m in _START_CUE.finditer(s.low)} if s.has(ANY_DIGIT) else ()
         if start_cues and not (s.attacks and start_cues == {"since"}):
             for day in explicit_dates(s.low, published):
                 if day == window.start:
@@ -124,17 +126,18 @@ class TermRules(Rules):
                 if -3 <= (day - window.start).days <= 20 and day < window.end - timedelta(days=5):
                     return [Candidate("contradicts", s, "window.other-start", 0.75)]
         speaker = self._agent(s, len(s.text))
-        early = s.has(_EARLY_END)
-        if early and not hedged and published < window.end:
+        if not hedged and published < window.end and s.has(_EARLY_END):
             # the window's new end (its first day outside) is carried as the event date
             return [
                 Candidate(
                     "contradicts", s, "window.early-end", 0.65, event_day=published, actor=speaker
                 )
             ]
-        if s.has(_OPEN_ENDED) and not hedged:
+        if not hedged and s.has(_OPEN_ENDED):
             return [Candidate("contradicts", s, "window.open-ended", 0.6, actor=speaker)]
-        extension = _EXTENDED.search(s.low)
+        # one of these words is in every _EXTENDED match: substring tests before the regex
+        named_extension = any(w in s.low for w in ("extended", "prolonged", "renewed", "extension"))
+        extension = _EXTENDED.search(s.low) if named_extension else None
         verb = extension.start(extension.lastgroup or 0) if extension else 0
         if (
             extension
@@ -152,7 +155,8 @@ class TermRules(Rules):
                     actor=speaker,
                 )
             ]
-        for m in _DURATION.finditer(s.low):
+        durations = _DURATION.finditer(s.low) if "day" in s.low or "month" in s.low else ()
+        for m in durations:
             if self._clause_has(s, m.start(), FULL_TRUCE):
                 continue  # "rejected the full 30-day ceasefire": another proposal's length
             amount = _NUMBERS.get(m.group(1).lower()) or int(m.group(1))
@@ -164,11 +168,10 @@ class TermRules(Rules):
                 return [Candidate("confirms", s, "window.duration", 0.75)]
             if days >= 5 and not hedged:
                 return [Candidate("contradicts", s, "window.other-duration", 0.6)]
-        expiry = EXPIRY.search(s.low)
         near_end = (window.end - published).days <= 3
+        expiry = EXPIRY.search(s.low) if near_end else None  # most days are not near the end
         if (
             expiry
-            and near_end
             and not self._negated(s, expiry.start())
             and not _NOT_DONE.search(s.window_before(expiry.start(), 7))
         ):

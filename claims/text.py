@@ -7,8 +7,10 @@ from datetime import date, timedelta
 
 # A sentence ends at . ! ? (optionally followed by a closing quote or bracket) and a space
 # before an upper-case letter, digit or opening quote, unless the word is a known abbreviation.
+# The break is group 1. The stop is matched rather than looked behind at: a regex that begins
+# with a character class is searched for several times faster.
 _END = re.compile(
-    r"""(?<=[.!?])["'\u201d\u2019)\]]*\s+(?=["'\u201c\u2018(\[]?[A-Z0-9\u0400-\u04ff])"""
+    r"""[.!?](["'\u201d\u2019)\]]*\s+)(?=["'\u201c\u2018(\[]?[A-Z0-9\u0400-\u04ff])"""
 )
 _ABBREVIATIONS = {
     "mr",
@@ -64,24 +66,25 @@ _ABBREVIATIONS = {
 }
 
 
+_LINE = re.compile(r"[^\n]+")
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of the sentences in `text`; line breaks always end a sentence."""
     spans: list[tuple[int, int]] = []
-    for line in re.finditer(r"[^\n]+", text):
+    for line in _LINE.finditer(text):
         start = line.start()
         for boundary in _END.finditer(text, line.start(), line.end()):
-            before = text[start : boundary.start()].rstrip("\"'\u201d\u2019)]")
+            before = text[start : boundary.start(1)].rstrip("\"'\u201d\u2019)]")
             word = before.rsplit(None, 1)[-1].lower().rstrip(".") if before.strip() else ""
             if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
                 continue
-            spans.append((start, boundary.start()))
+            spans.append((start, boundary.start(1)))
             start = boundary.end()
         spans.append((start, line.end()))
-    return [
-        (s, e)
-        for s, e in ((s, e - (len(text[s:e]) - len(text[s:e].rstrip()))) for s, e in spans)
-        if e > s
-    ]
+    # without trailing spaces, and without the empty ones
+    trimmed = ((s, s + len(text[s:e].rstrip())) for s, e in spans)
+    return [(s, e) for s, e in trimmed if e > s]
 
 
 MONTHS = (
@@ -119,10 +122,18 @@ _DIGIT = re.compile(r"\d")
 _YESTERDAY = re.compile(r"\b(yesterday|last night|the previous day|a day earlier)\b")
 
 
+def names_month(sentence: str) -> bool:
+    """Is a month named in `sentence` (lower-cased)? A dozen substring tests cost less than a
+    regex scan, and most sentences name none."""
+    return any(month in sentence for month in MONTHS)
+
+
 def explicit_dates(sentence: str, published: date) -> list[date]:
     """Every "25 March" / "March 25th" in `sentence` (lower-cased), in the publication's year
     unless it names its own ("11 April 2024")."""
-    found = []
+    found: list[date] = []
+    if not names_month(sentence):
+        return found
     for m in _EXPLICIT.finditer(sentence):
         day = _day(m, published)
         if day is not None:
@@ -139,13 +150,33 @@ def _day(m: re.Match[str], published: date) -> date | None:
         return None
 
 
-def event_date(sentence: str, published: date, anchor: int | None = None) -> date:
+def event_date(
+    sentence: str,
+    published: date,
+    anchor: int | None = None,
+    candidates: list[tuple[int, date]] | None = None,
+) -> date:
     """The day an event in `sentence` (lower-cased) happened: the explicit date or weekday ("on Tuesday",
     "Wednesday's strike") nearest to `anchor` (the attack word), else "yesterday", else the
-    publication day. Never later than publication, never more than 60 days before it."""
+    publication day. Never later than publication, never more than 60 days before it.
+    `candidates`: the sentence's `named_days`, when the caller has them already."""
+    if candidates is None:
+        candidates = named_days(sentence, published)
+    if candidates:
+        where = anchor if anchor is not None else 0
+        return min(candidates, key=lambda c: abs(c[0] - where))[1]
+    if ("day" in sentence or "night" in sentence) and _YESTERDAY.search(sentence):
+        return published - timedelta(days=1)
+    return published
+
+
+def named_days(sentence: str, published: date) -> list[tuple[int, date]]:
+    """(offset, day) of the dates and weekdays in `sentence` (lower-cased) that can be the day
+    of an event (see event_date)."""
     candidates: list[tuple[int, date]] = []
     # substring tests first: most sentences name no date, and a regex scan costs ~5 us
-    for m in _EXPLICIT.finditer(sentence) if _DIGIT.search(sentence) else ():
+    named = _DIGIT.search(sentence) and names_month(sentence)
+    for m in _EXPLICIT.finditer(sentence) if named else ():
         if _PERIOD.search(sentence[max(0, m.start() - 45) : m.start()]) and not _NAMES_EVENT.match(
             sentence, m.end()
         ):
@@ -157,14 +188,11 @@ def event_date(sentence: str, published: date, anchor: int | None = None) -> dat
             day = day.replace(year=day.year - 1)
         if (published - day).days <= 60:
             candidates.append((m.start(), day))
-    for m in _WEEKDAY.finditer(sentence) if "day" in sentence else ():
+    # "day" is in many sentences ("30-day"), a weekday's name in few: substring tests first
+    weekday = "day" in sentence and any(name in sentence for name in _WEEKDAYS)
+    for m in _WEEKDAY.finditer(sentence) if weekday else ():
         target = _WEEKDAYS.index(m.group(1).lower())
         candidates.append(
             (m.start(), published - timedelta(days=(published.weekday() - target) % 7))
         )
-    if candidates:
-        where = anchor if anchor is not None else 0
-        return min(candidates, key=lambda c: abs(c[0] - where))[1]
-    if ("day" in sentence or "night" in sentence) and _YESTERDAY.search(sentence):
-        return published - timedelta(days=1)
-    return published
+    return candidates

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claims.analysis import analyse
+from claims.analysis import _CLAUSE, _TOKEN, Sentence, _scan, analyse
 from claims.engine import Engine
-from claims.lexicon import WordList, lower_pattern, words
+from claims.lexicon import WordList, lower, lower_pattern, words
 from truce.config import load_lexicon, load_story
 
 
@@ -118,6 +118,68 @@ def test_the_word_index_finds_what_a_regex_scan_finds(
         expected = [m.span() for m in wl.regex.finditer(sentence.low)]
         assert [m.span() for m in sentence.find(wl)] == expected, wl.regex.pattern[:80]
         assert sentence.has(wl) == bool(expected)
+
+
+def plain_tokens(low: str) -> list[tuple[int, int, str]]:
+    """The tokens of a plain scan: quotes around words and final dots trimmed, a possessive
+    keeps its "'s"."""
+    tokens = [(m.start(), m.end(), m[0]) for m in _TOKEN.finditer(low)]
+    for index, (start, end, token) in enumerate(tokens):
+        if token[-1] in ".'\u2018\u2019" or token[0] in "'\u2018\u2019":
+            trimmed = token.rstrip(".'\u2018\u2019")
+            if trimmed.endswith(("'s", "\u2019s")) or not trimmed:
+                trimmed = token.rstrip(".")
+            lead = len(trimmed) - len(trimmed.lstrip("'\u2018\u2019"))
+            if lead < len(trimmed):
+                tokens[index] = (start + lead, end, trimmed[lead:])
+    return tokens
+
+
+# place names and their neighbours, for the one-pass scan
+PLACE_VOCABULARY = [
+    *VOCABULARY,
+    "oblast",
+    "kryvyi",
+    "rih",
+    "rih's",
+    "kherson",
+    "city",
+    "russia",
+    "russia\u2019s",
+    "but",
+    "...",
+    "kyiv.",
+    "\u201c",
+    "!",
+    "'kherson",
+    "kyiv's'",
+    "'but'",
+    "\u2018odesa\u2019",
+    "'",
+    "'.",
+]
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(PLACE_VOCABULARY), st.sampled_from([" ", " ", "", "-", ", "])),
+        min_size=1,
+        max_size=30,
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_the_one_pass_scan_finds_the_tokens_and_places_of_a_plain_scan(
+    engine: Engine, tokens: list[tuple[str, str]]
+) -> None:
+    low = lower("".join(word + gap for word, gap in tokens))
+    sentence = Sentence(text=low, offset=0, low=low)
+    _scan(engine.lex, sentence)
+    assert sentence.tokens == plain_tokens(low)
+    assert sentence.token_starts == [start for start, _end, _text in sentence.tokens]
+    words_only = [t for t in sentence.tokens if t[2] not in _CLAUSE]
+    assert [(p.start, p.end, p.place) for p in sentence.places] == engine.lex.find_places(
+        words_only
+    )
 
 
 def test_every_list_is_indexed(engine: Engine) -> None:

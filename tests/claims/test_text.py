@@ -1,0 +1,50 @@
+"""Sentence splitting: the boundary regex that matches the stop must split as the one that looks
+behind at it (slower to search for, and how it was first written)."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from claims.text import _ABBREVIATIONS, split_sentences
+
+_PLAIN_END = re.compile(
+    r"""(?<=[.!?])["'\u201d\u2019)\]]*\s+(?=["'\u201c\u2018(\[]?[A-Z0-9\u0400-\u04ff])"""
+)
+
+
+def _plain_split(text: str) -> list[tuple[int, int]]:
+    """split_sentences as first written, with _PLAIN_END."""
+    spans: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text):
+        start = line.start()
+        for boundary in _PLAIN_END.finditer(text, line.start(), line.end()):
+            before = text[start : boundary.start()].rstrip("\"'\u201d\u2019)]")
+            word = before.rsplit(None, 1)[-1].lower().rstrip(".") if before.strip() else ""
+            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                continue
+            spans.append((start, boundary.start()))
+            start = boundary.end()
+        spans.append((start, line.end()))
+    return [
+        (s, e)
+        for s, e in ((s, e - (len(text[s:e]) - len(text[s:e].rstrip()))) for s, e in spans)
+        if e > s
+    ]
+
+
+PIECES = ["Kyiv", "said", "Mr", "U.S", "a", "B", "7", "\u041a\u0438\u0435\u0432", ".", "..", "!"]
+PIECES += ["?", '"', "'", "\u201d", "\u2019", "\u201c", "(", ")", "]", "[", " ", "  ", "\n", "\t"]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=40))
+@settings(max_examples=500, deadline=None)
+def test_the_boundary_splits_as_the_plain_one(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert split_sentences(text) == _plain_split(text)
+
+
+def test_a_stop_inside_a_quote_ends_the_sentence() -> None:
+    assert split_sentences('He said "no." Then he left.') == [(0, 12), (14, 27)]
