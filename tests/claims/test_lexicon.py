@@ -101,18 +101,15 @@ VOCABULARY = [
 ]
 
 
-@given(
-    st.lists(
-        st.tuples(st.sampled_from(VOCABULARY), st.sampled_from([" ", " ", "", "-", ", "])),
-        min_size=1,
-        max_size=30,
-    )
-)
+def sentences(vocabulary: list[str]) -> st.SearchStrategy[str]:
+    """Up to 30 of these words, joined by spaces, hyphens, commas or nothing."""
+    words = st.tuples(st.sampled_from(vocabulary), st.sampled_from([" ", " ", "", "-", ", "]))
+    return st.lists(words, min_size=1, max_size=30).map(lambda ws: "".join(w + g for w, g in ws))
+
+
+@given(sentences(VOCABULARY))
 @settings(max_examples=300, deadline=None)
-def test_the_word_index_finds_what_a_regex_scan_finds(
-    engine: Engine, tokens: list[tuple[str, str]]
-) -> None:
-    text = "".join(word + gap for word, gap in tokens)
+def test_the_word_index_finds_what_a_regex_scan_finds(engine: Engine, text: str) -> None:
     sentence = analyse(engine.lex, text, 0)
     for wl in engine.lex.lists:
         expected = [m.span() for m in wl.regex.finditer(sentence.low)]
@@ -160,18 +157,12 @@ PLACE_VOCABULARY = [
 ]
 
 
-@given(
-    st.lists(
-        st.tuples(st.sampled_from(PLACE_VOCABULARY), st.sampled_from([" ", " ", "", "-", ", "])),
-        min_size=1,
-        max_size=30,
-    )
-)
+@given(sentences(PLACE_VOCABULARY))
 @settings(max_examples=300, deadline=None)
 def test_the_one_pass_scan_finds_the_tokens_and_places_of_a_plain_scan(
-    engine: Engine, tokens: list[tuple[str, str]]
+    engine: Engine, text: str
 ) -> None:
-    low = lower("".join(word + gap for word, gap in tokens))
+    low = lower(text)
     sentence = Sentence(text=low, offset=0, low=low)
     _scan(engine.lex, sentence)
     assert sentence.tokens == plain_tokens(low)
