@@ -330,8 +330,10 @@ class BreachRules(Rules):
         report, independent confirmation or the attacker's own admission is not."""
         text, low = s.text, s.low
         victim = self._other(attacker)
-        if s.has(self.lex.independent) or s.has(self.lex.admission):
-            return False
+        if s.has(self.lex.admission) or any(
+            not self._negated(s, m.start()) for m in s.find(self.lex.independent)
+        ):
+            return False  # (not "could not be independently verified")
         # who speaks in the attack's own clause: "Moscow accused Kyiv of X, while Zelensky said
         # Russian strikes hit Y" is Kyiv's word about Y
         clause = s.clause(anchor)

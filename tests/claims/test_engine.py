@@ -74,6 +74,13 @@ BREACHES = [
         "2025-04-02T07:00:00Z",
         {"energy-halt": ("breach", False)},
     ),
+    # a wire's "could not be independently verified" leaves it one side's word
+    (
+        "Russian drones hit a substation in Kharkiv region, the governor said; the report could "
+        "not be independently verified.",
+        "2025-03-25T07:00:00Z",
+        {"energy-halt": ("breach", True)},
+    ),
     # the attacker's admission
     (
         "Russia's defence ministry admitted a strike on gas facilities in Poltava region.",
