@@ -449,6 +449,10 @@ def blocked(lex: Lexicon, sentence: Sentence, position: int) -> bool:
     matches = list(lex.no_event.finditer(before))
     if not matches:
         return False
+    if before[matches[-1].end() :].strip() in ("", "on", "of", "to", "against") and not _HALT.match(
+        matches[-1].group()
+    ):
+        return True  # "violating a moratorium on strikes": the strikes are the ban's object
     earlier = before[: matches[-1].start()]
     if _HALT.match(matches[-1].group()) and _NOT_BEFORE.search(earlier):
         return False  # "has not stopped its attacks": they go on

@@ -60,6 +60,7 @@ _NEAR = re.compile(
 )
 # "struck an ammunition depot, not energy facilities": what was not hit
 _NOT_THIS = re.compile(r"\b(?:not|no|rather than|instead of|never|nor)(?: (?:a|an|the|any))?$")
+_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are)(?: [\w-]+ly)?$")
 _CONDITIONAL = re.compile(rf"\b(if|unless|whether|could|would|might|{MAY}|should|likely)\b")
 # "Russia observes the moratorium, Kyiv does not": the promise, then who did not keep it
 _KEPT = re.compile(
@@ -293,7 +294,10 @@ class BreachRules(Rules):
         complains. Returns (party, named explicitly)."""
         clause = s.clause(anchor)
         named = [p for p in s.parties if p.role in ("weapon", "by")]
-        agents = [p for p in s.parties if p.role == "agent" and p.start < anchor]
+        # the subject of a passive ("Ukraine's air defences shot down 28 drones, and energy
+        # infrastructure had been hit") is not who struck
+        passive = _PASSIVE.search(s.window_before(anchor, 2))
+        agents = [p for p in s.parties if p.role == "agent" and p.start < anchor and not passive]
         # the weapon or subject named in the attack's own clause ...
         own = [p for p in named if s.clause(p.start) == clause]
         if own:
