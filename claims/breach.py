@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from claims.analysis import Sentence, speech_follows
-from claims.rules import Candidate, Rules
+from claims.rules import NOT_THIS, Candidate, Rules
 from claims.text import MAY, MONTH
 from truce.records import Article, Claim
 
@@ -58,8 +58,7 @@ _LISTED = re.compile(
 _NEAR = re.compile(
     r"\b(?:near|nearby|close to|next to|outside|in the vicinity of)(?: [\w'\u2019-]+){0,2}$"
 )
-# "struck an ammunition depot, not energy facilities": what was not hit
-_NOT_THIS = re.compile(r"\b(?:not|no|rather than|instead of|never|nor)(?: (?:a|an|the|any))?$")
+# "energy infrastructure had been hit": the attack's subject is what was hit
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are)(?: [\w-]+ly)?$")
 _CONDITIONAL = re.compile(rf"\b(if|unless|whether|could|would|might|{MAY}|should|likely)\b")
 # "Russia observes the moratorium, Kyiv does not": the promise, then who did not keep it
@@ -174,7 +173,7 @@ class BreachRules(Rules):
         verbs = [m.start() for m in s.find(self.lex.attack) if m.start() != attack[0]]
         # a word of every _NEAR match: without one, no window needs building
         near = any(w in s.low for w in ("near", "close", "next", "outside", "vicinity"))
-        # and of every _NOT_THIS match ("not", "nor", "rather than", "instead of", "never")
+        # and of every NOT_THIS match ("not", "nor", "rather than", "instead of", "never")
         denies = any(w in s.low for w in ("no", "rather", "instead", "never"))
         spans = sorted(
             (start, end, cls)
@@ -182,7 +181,7 @@ class BreachRules(Rules):
             for start, end in found_spans
             if s.clause(start) == clause
             and not (near and _NEAR.search(s.window_before(start, 3)))
-            and not (denies and _NOT_THIS.search(s.window_before(start, 3)))
+            and not (denies and NOT_THIS.search(s.window_before(start, 3)))
             and not any(
                 attack[1] <= v < start if start >= attack[1] else end <= v < attack[0]
                 for v in verbs

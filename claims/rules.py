@@ -47,12 +47,14 @@ FULL_TRUCE = re.compile(
 )
 
 
+# the words before a thing that say it is not the one: "not a shelling attack", "an ammunition
+# depot, not energy facilities"
+NOT_THIS = re.compile(r"\b(?:not|no|rather than|instead of|never|nor)(?: (?:a|an|the|any))?$")
+
+
 def _armed(lex: Lexicon, s: Sentence) -> bool:
     """Does the sentence name a munition, other than to deny one ("not a shelling attack")?"""
-    return any(not _DENIED_ARM.search(s.window_before(m.start(), 2)) for m in s.find(lex.munition))
-
-
-_DENIED_ARM = re.compile(r"\b(?:not|no|nor|rather than|instead of)(?: a| an| any)?$")
+    return any(not NOT_THIS.search(s.window_before(m.start(), 2)) for m in s.find(lex.munition))
 
 
 class Candidate(NamedTuple):
