@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from claims.analysis import Sentence, speech_follows
-from claims.rules import NOT_THIS, Candidate, Rules
+from claims.rules import DENIED_ACCUSATION, NOT_THIS, Candidate, Rules
 from claims.text import MAY, MONTH
 from truce.records import Article, Claim
 
@@ -128,7 +128,7 @@ class BreachRules(Rules):
         if pairs and s.has(self.lex.denied_report):
             # "Kyiv dismissed Russian claims that its drones hit a depot": one side's word,
             # which the report of a denial does not corroborate
-            rule, confidence = "breach.denied-accusation", 0.6
+            rule, confidence = DENIED_ACCUSATION, 0.6
         elif pairs:
             alleged = self._alleged(s, anchor, sentences, article, attacker)
         return [

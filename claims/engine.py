@@ -21,7 +21,7 @@ from claims.analysis import Sentence, analyse, tokenize
 from claims.breach import BreachRules
 from claims.fighting import FightingRules
 from claims.lexicon import Lexicon, lower
-from claims.rules import Candidate
+from claims.rules import DENIED_ACCUSATION, Candidate
 from claims.statements import StatementRules
 from claims.terms import EXPIRY, TermRules
 from claims.text import split_sentences
@@ -74,12 +74,11 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
             ]
             for claim in self.story.claims
         }
-        # (an attack the accused denies is no sign of it)
         breaches = [
             c
             for cs in found.values()
             for c in cs
-            if c.stance == "breach" and c.rule != "breach.denied-accusation"
+            if c.stance == "breach" and c.rule != DENIED_ACCUSATION
         ]
         evidence, mentions = [], []
         for claim in self.story.claims:

@@ -47,6 +47,9 @@ FULL_TRUCE = re.compile(
 )
 
 
+# the rule of a breach that the accused denies ("Kyiv dismissed Russian claims that its drones
+# hit a depot"): evidence of an accusation, never its corroboration nor a sign of fighting
+DENIED_ACCUSATION = "breach.denied-accusation"
 # the words before a thing that say it is not the one: "not a shelling attack", "an ammunition
 # depot, not energy facilities"
 NOT_THIS = re.compile(r"\b(?:not|no|rather than|instead of|never|nor)(?: (?:a|an|the|any))?$")

@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
+from claims.rules import DENIED_ACCUSATION
 from truce.records import (
     STANCES,
     Claim,
@@ -28,8 +29,6 @@ from truce.records import (
 # Rules that find an accusation with no particular event ("Russia violated the truce"):
 # evidence, but no incident.
 GENERAL_ACCUSATIONS = {"breach.violation-claim", "breach.mutual-accusation"}
-# A report that the accused denies an attack: the incident's evidence, never its corroboration.
-DENIED_ACCUSATION = "breach.denied-accusation"
 # Outlets whose report can corroborate an incident on their own standing.
 CORROBORATING_TIERS = {"wire", "major", "national"}
 

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from claims.status import DENIED_ACCUSATION, claim_statuses
+from claims.rules import DENIED_ACCUSATION
+from claims.status import claim_statuses
 from truce.records import Evidence, Review, Story
 
 
