@@ -81,10 +81,10 @@ class StatementRules(Rules):
                         actor=agent or None,
                     )
                 ]
+        # "after" or "before" is in every _BACKGROUND match: substring tests first, cheaper
+        background = "after" in s.low or "before" in s.low
         for m in s.find(confirm):
             agent = usable(m)
-            # "after" or "before" is in every _BACKGROUND match: substring tests first, cheaper
-            background = "after" in s.low or "before" in s.low
             if agent is None or (background and _BACKGROUND.search(s.low, 0, m.start())):
                 continue  # "hours after Putin and Trump agreed": the deal recalled, not news
             if not commitment and self._denied(s, m):

@@ -81,6 +81,9 @@ _SPARED = re.compile(
 _ENERGY_OR_MORATORIUM = re.compile(r"\benergy\b|moratorium")
 
 
+_UNTIL = re.compile(r"\b(?:until|till|pending)(?: a| an| the)? $")
+
+
 def _other_truce_in_clause(s: Sentence, position: int) -> bool:
     """Does the clause at `position` speak of the full ceasefire, other than as the halt's end
     ("the pause lasts until a full ceasefire is reached")?"""
@@ -89,9 +92,6 @@ def _other_truce_in_clause(s: Sentence, position: int) -> bool:
         not _UNTIL.search(s.low, max(start, m.start() - 12), m.start())
         for m in FULL_TRUCE.finditer(s.low, start, end)
     )
-
-
-_UNTIL = re.compile(r"\b(?:until|till|pending)(?: a| an| the)? $")
 
 
 class TermRules(Rules):

@@ -322,6 +322,14 @@ def test_may_the_month_is_no_maybe(engine: Engine) -> None:
     assert found["full-ceasefire-rejected"][0] == "confirms"
 
 
+def test_us_names_the_mediator_only_where_it_cannot_be_the_pronoun(engine: Engine) -> None:
+    mediator = engine.lex.parties["mediator"]
+    for named in ("a us official said", "the us and russia", "the us-brokered pause"):
+        assert mediator.search(named), named
+    for pronoun in ("tell us what you saw", "let us say", "it is up to us"):
+        assert not mediator.search(pronoun), pronoun
+
+
 def test_evidence_carries_quote_offsets_rule_and_confidence(engine: Engine) -> None:
     a = article(
         "Energy truce under strain\nNothing happened early on. Russian drones hit a "
