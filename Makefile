@@ -9,7 +9,9 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
 
-.PHONY: demo test lint bench clean
+NATIVE := $(VENV)/.native
+
+.PHONY: demo test lint bench native plain clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -17,10 +19,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+# the claim engine compiled with mypyc (tools/build_native.py), rebuilt when its source changes
+$(NATIVE): $(STAMP) tools/build_native.py $(wildcard claims/*.py)
+	$(BIN)/python tools/build_native.py
+	touch $(NATIVE)
+
+native: $(NATIVE)
+
+# the plain-Python engine (same results, slower) until a make target compiles it again
+plain:
+	$(BIN)/python tools/build_native.py --clean
+	rm -f $(NATIVE)
+
+demo: $(NATIVE)
 	$(BIN)/truce demo
 
-test: $(STAMP)
+test: $(NATIVE)
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
@@ -28,11 +42,11 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy truce claims parsers db reports flows
 
-bench: $(STAMP)
+bench: $(NATIVE)
 	$(BIN)/python bench/extract_bench.py
 	$(BIN)/python bench/noop_cycle.py
 	$(BIN)/python bench/query_bench.py
 	$(BIN)/python bench/throughput.py
 
 clean:
-	rm -rf $(VENV) .prefect demo.db demo.db-* reports/out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) claims/*.so .prefect demo.db demo.db-* reports/out .pytest_cache .mypy_cache .ruff_cache

@@ -8,6 +8,8 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
+from mypy_extensions import trait
+
 from claims.analysis import Sentence, speech_follows
 from claims.rules import DENIED_ACCUSATION, NOT_THIS, Candidate, Rules
 from claims.text import MAY, MONTH
@@ -72,6 +74,7 @@ _NOT_KEPT = re.compile(
 )
 
 
+@trait
 class BreachRules(Rules):
     """Breaches of a commitment, and quiet nights that confirm it."""
 

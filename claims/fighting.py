@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from mypy_extensions import trait
+
 from claims.analysis import Sentence, blocked
 from claims.rules import Candidate, Rules
 from truce.records import Claim
@@ -13,6 +15,7 @@ from truce.records import Claim
 _ONCE = re.compile(r"\b(?:once|until|till|unless|if|when|whenever|as soon as)\b")
 
 
+@trait
 class FightingRules(Rules):
     """Does the war go on?"""
 

@@ -7,6 +7,8 @@ import re
 from datetime import date
 from typing import NamedTuple
 
+from mypy_extensions import trait
+
 from claims.analysis import Sentence
 from claims.lexicon import Lexicon, WordList
 from claims.text import (
@@ -76,6 +78,9 @@ class Candidate(NamedTuple):
     region: str | None = None
 
 
+# the rule families are traits: mypyc compiles a class with several bases (claims.engine.Engine)
+# only when they are
+@trait
 class Rules:
     """The state every rule family reads (set by claims.engine.Engine) and shared helpers."""
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from mypy_extensions import trait
+
 from claims.analysis import Sentence
 from claims.rules import FULL_TRUCE, Candidate, Rules
 from truce.records import Claim
@@ -36,6 +38,7 @@ _CALLED_FALSE = re.compile(
 )
 
 
+@trait
 class StatementRules(Rules):
     """What the parties say about a claim."""
 

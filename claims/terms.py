@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from mypy_extensions import trait
+
 from claims.analysis import Sentence
 from claims.rules import ANY_DIGIT, FULL_TRUCE, Candidate, Rules
 from claims.text import MAY, explicit_dates
@@ -94,6 +96,7 @@ def _other_truce_in_clause(s: Sentence, position: int) -> bool:
     )
 
 
+@trait
 class TermRules(Rules):
     """The deal's window and scope."""
 

@@ -83,7 +83,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             start = boundary.end()
         spans.append((start, line.end()))
     # without trailing spaces, and without the empty ones
-    trimmed = ((s, s + len(text[s:e].rstrip())) for s, e in spans)
+    trimmed = [(s, s + len(text[s:e].rstrip())) for s, e in spans]
     return [(s, e) for s, e in trimmed if e > s]
 
 

@@ -174,5 +174,7 @@ def test_the_one_pass_scan_finds_the_tokens_and_places_of_a_plain_scan(
 
 
 def test_every_list_is_indexed(engine: Engine) -> None:
-    lists = [v for v in vars(engine.lex).values() if isinstance(v, WordList)]
+    # dir(), not vars(): a compiled Lexicon has no __dict__
+    found = (getattr(engine.lex, name) for name in dir(engine.lex))
+    lists = [v for v in found if isinstance(v, WordList)]
     assert lists and all(wl in engine.lex.lists for wl in lists)
