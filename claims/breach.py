@@ -241,6 +241,8 @@ class BreachRules(Rules):
     def _promise_not_kept(self, s: Sentence) -> str | None:
         """ "Russia kept its word on the moratorium, Kyiv did not": the side named in the
         negated clause after another side's kept promise."""
+        if " not" not in s.low and "n't" not in s.low:
+            return None  # both are in every _NOT_KEPT match: cheaper than trying it everywhere
         for m in _NOT_KEPT.finditer(s.low):
             kept = _KEPT.search(s.low, 0, m.start())
             if kept is None or self._negated(s, kept.start()):
