@@ -7,7 +7,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
-from claims.lexicon import WORD, Lexicon, Place, TokenInfo, WordList, lower, strip_possessive
+from claims.lexicon import WORD, Chunk, Lexicon, Place, TokenInfo, WordList, lower, strip_possessive
 from claims.text import MAY
 
 _TOKEN = re.compile(r"[\w\u2019'.-]+|[,;:()\u2014\u2013]")
@@ -243,12 +243,37 @@ def _token(lex: Lexicon, raw: str, after: str) -> TokenInfo:
     return (lead, text, whole, maybe, tuple(starts), place, sizes, plain)
 
 
+def _chunk(lex: Lexicon, chunk: str, after: str) -> Chunk:
+    """The tokens of a run of text between spaces: (start and end in the run, what is known of
+    a word token (see _token), or None and a punctuation token). `after` is the character
+    after the run: part of its last word's key."""
+    found: list[tuple[int, int, TokenInfo | None, str]] = []
+    position = 0
+    for gap, raw, following, punctuation in _SCAN.findall(chunk + after):
+        start = position + len(gap)
+        if raw:
+            position = start + len(raw)
+            key = raw + following
+            info = lex.tokens.get(key)
+            if info is None:
+                info = lex.tokens[key] = _token(lex, raw, following)
+            found.append((start, position, info, ""))
+        else:
+            position = start + 1
+            found.append((start, position, None, punctuation))
+    return tuple(found)
+
+
 def _scan(lex: Lexicon, sentence: Sentence) -> None:
     """Tokens, the words where word lists can begin (see Lexicon.word_bits) and the places
-    named, in one pass over the sentence with what is known of each distinct token."""
-    known = lex.tokens
-    if len(known) > 200_000:  # a long-running process meets endless new words
-        known.clear()
+    named, in one pass over the sentence. The text between spaces is looked up as a whole:
+    news text repeats the same few thousand runs ("Kyiv,", "said", "(Reuters)")."""
+    inner, last = lex.chunks
+    # a long-running process meets endless new words: past a size, start again
+    if len(inner) > 200_000 or len(lex.tokens) > 200_000:
+        inner.clear()
+        last.clear()
+        lex.tokens.clear()
     tokens: list[tuple[int, int, str]] = []
     token_starts: list[int] = []
     words: list[tuple[int, int]] = []
@@ -258,29 +283,37 @@ def _scan(lex: Lexicon, sentence: Sentence) -> None:
     candidates: list[tuple[int, list[int]]] = []  # (index in plain_words, name lengths)
     whole_any = maybe_any = 0
     position = 0
-    for gap, raw, after, punctuation in _SCAN.findall(sentence.low):
-        start = position + len(gap)
-        if raw:
-            position = start + len(raw)
-            info = known.get(raw + after)
+    runs = sentence.low.split(" ")
+    final = len(runs) - 1
+    for index, run in enumerate(runs):
+        if index < final:
+            chunk = inner.get(run)
+            if chunk is None:
+                chunk = inner[run] = _chunk(lex, run, " ")
+        else:
+            chunk = last.get(run)
+            if chunk is None:
+                chunk = last[run] = _chunk(lex, run, "")
+        for offset, end, info, punctuation in chunk:
+            start = position + offset
             if info is None:
-                info = known[raw + after] = _token(lex, raw, after)
+                tokens.append((start, position + end, punctuation))
+                token_starts.append(start)
+                continue
             lead, text, whole, maybe, starts, place, sizes, plain = info
             if maybe:
                 whole_any |= whole
                 maybe_any |= maybe
-                for offset, bits in starts:
-                    words.append((start + offset, bits))
+                for word_offset, bits in starts:
+                    words.append((start + word_offset, bits))
             if plain:
                 if sizes:
                     candidates.append((len(plain_words), sizes))
                 plain_starts.append(start + lead)
                 plain_words.append(place)
-        else:
-            position = start + 1
-            lead, text = 0, punctuation
-        tokens.append((start + lead, position, text))
-        token_starts.append(start + lead)
+            tokens.append((start + lead, position + end, text))
+            token_starts.append(start + lead)
+        position += len(run) + 1
     sentence.tokens, sentence.token_starts, sentence.words = tokens, token_starts, words
     sentence.whole, sentence.maybe = whole_any, maybe_any
     sentence.places = _places(lex, plain_starts, plain_words, candidates)

@@ -124,6 +124,8 @@ def _ahead(patterns: list[str], gap: int) -> re.Pattern[str]:
 
 # what the sentence scan knows of one distinct token, see claims.analysis._token
 TokenInfo = tuple[int, str, int, int, tuple[tuple[int, int], ...], str, list[int], bool]
+# the tokens of a run of text between spaces, see claims.analysis._chunk
+Chunk = tuple[tuple[int, int, TokenInfo | None, str], ...]
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,8 @@ class Lexicon:
         self.bits: dict[str, tuple[int, int]] = {}  # word -> word_bits(word), see there
         self._stripped: dict[str, str] = {}  # token -> without "'s"
         self.tokens: dict[str, TokenInfo] = {}  # token and the character after it -> its info
+        # a run of text between spaces -> its tokens, for runs before a space and for the last
+        self.chunks: tuple[dict[str, Chunk], dict[str, Chunk]] = ({}, {})
         self.attack = self._list(_listed(lexicon.get("attack")))
         weapons = _listed(lexicon.get("munition")) + _listed(lexicon.get("weapon"))
         self.munition = self._list(_listed(lexicon.get("munition")))
