@@ -8,6 +8,7 @@ Usage: python tools/build_native.py [--clean]
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -59,6 +60,7 @@ def build() -> None:
 
 
 def main() -> int:
+    os.chdir(ROOT)  # MODULES and the build directory are relative to the project
     clean()  # a failed build must not leave an older engine to be imported
     if sys.argv[1:] == ["--clean"]:
         return 0
