@@ -248,6 +248,7 @@ def save_entries(
     with storage_errors(db), db.atomic():
         stored = _stored_versions(db, [entry.id for entry in entries])
         pending = PendingArticles(fetched_at)
+        urls = StoredUrls(db, [entry.url for entry in entries if entry.url])
         for entry in entries:
             existing = stored.get(entry.id)
             if existing and existing[0] == entry.content_hash:
@@ -256,7 +257,8 @@ def save_entries(
                 # an update goes straight to the database, as do the new rows before it, so
                 # that everything after it sees the rows as they now are
                 pending.write(db)
-            cluster = cluster_of(db, entry, pending)
+                urls.forget()
+            cluster = cluster_of(db, entry, pending, urls)
             if not existing:
                 pending.add(entry, feed, cluster)
                 stored[entry.id] = (entry.content_hash, 1, entry.simhash or None)
@@ -279,6 +281,7 @@ def save_entries(
                 revision = existing[1] + 1
                 db.table("articles").update(entry.id, {**row, "revision": revision})
                 _save_bands(db, entry, existing[2])
+                urls.forget()
                 stored[entry.id] = (entry.content_hash, revision, entry.simhash or None)
                 updated += 1
         pending.write(db)
@@ -336,6 +339,33 @@ def _stored_versions(db: Database, ids: list[str]) -> dict[str, tuple[str, int, 
         article_id: (content_hash, revision, simhash)
         for article_id, content_hash, revision, simhash in rows
     }
+
+
+class StoredUrls:
+    """The stored articles at a feed's entry URLs, (id, cluster) in rowid order: read in one
+    query when first asked, not one query per entry (~10 us each), and read again after the
+    articles change (`forget`)."""
+
+    def __init__(self, db: Database, urls: list[str]) -> None:
+        self.db, self.urls = db, urls
+        self._by_url: dict[str, list[tuple[str, str]]] | None = None
+
+    def forget(self) -> None:
+        self._by_url = None
+
+    def cluster(self, url: str, article_id: str) -> str | None:
+        """What `SELECT cluster FROM articles WHERE url = ? AND id != ? LIMIT 1` returns: the
+        first such article by rowid, the articles_url index's order."""
+        if self._by_url is None:
+            self._by_url = {}
+            rows = self.db.conn.execute(
+                """SELECT url, id, cluster FROM articles
+                   WHERE url IN (SELECT value FROM json_each(?)) ORDER BY rowid""",
+                [json.dumps(self.urls)],
+            )
+            for stored_url, other, cluster in rows:
+                self._by_url.setdefault(stored_url, []).append((other, cluster))
+        return next((c for other, c in self._by_url.get(url, ()) if other != article_id), None)
 
 
 _ARTICLE_COLUMNS = (
@@ -476,17 +506,22 @@ def _near_days(day: str) -> tuple[str, str] | None:
     return (low, high) if low[0] != "0" else None
 
 
-def cluster_of(db: Database, entry: Entry, pending: PendingArticles | None = None) -> str:
+def cluster_of(
+    db: Database,
+    entry: Entry,
+    pending: PendingArticles | None = None,
+    stored_urls: StoredUrls | None = None,
+) -> str:
     """Copies of one story in several feeds share one cluster: the same URL, or near-same
     words (SimHash) published within a few days; else the story's own key. `pending`: the
-    feed's new articles not yet written, looked at as if they were."""
+    feed's new articles not yet written, looked at as if they were; `stored_urls`: the stored
+    articles at the feed's URLs, read once for the feed."""
     if entry.url:
-        row = db.conn.execute(
-            "SELECT cluster FROM articles WHERE url = ? AND id != ? LIMIT 1",
-            [entry.url, entry.id],
-        ).fetchone()
-        if row:
-            return str(row[0])
+        if stored_urls is None:
+            stored_urls = StoredUrls(db, [entry.url])
+        stored = stored_urls.cluster(entry.url, entry.id)
+        if stored is not None:
+            return stored
         cluster = pending.url_cluster(entry.url, entry.id) if pending else None
         if cluster is not None:
             return cluster

@@ -76,6 +76,27 @@ def test_near_copies_cluster_within_three_days_only(tmp_path: Path) -> None:
     assert store.cluster_of(db, late) == late.story_key
 
 
+def test_stored_urls_answer_as_the_per_entry_url_query(tmp_path: Path) -> None:
+    # three articles at one URL in different clusters (an update can leave them so), stored
+    # out of id order: the one query per feed must pick what the per-entry query picked
+    db = feed_db(tmp_path)
+    same, other = "https://wire.example/same", "https://wire.example/other"
+    for n in (3, 1, 2):
+        db.execute(
+            """INSERT INTO articles (id, feed_id, outlet, url, title, summary, published, dated,
+               fetched, updated, content_hash, cluster) VALUES (?, 'f', 'Wire', ?, 't', 's',
+               '2025-03-20T08:00:00Z', 1, 'x', 'x', 'h', ?)""",
+            [f"e{n}", same, f"c{n}"],
+        )
+    urls = store.StoredUrls(db, [same, other])
+    for article_id in ("e1", "e2", "e3", "e4"):
+        row = db.execute(
+            "SELECT cluster FROM articles WHERE url = ? AND id != ? LIMIT 1", [same, article_id]
+        ).fetchone()
+        assert urls.cluster(same, article_id) == row[0]
+    assert urls.cluster(other, "e1") is None
+
+
 def test_a_changed_entry_moves_its_bands(tmp_path: Path) -> None:
     db = feed_db(tmp_path)
     first = entry(1, "2025-03-20T08:00:00Z")
