@@ -147,7 +147,7 @@ class Lexicon:
     def __init__(self, story: Story, lexicon: Mapping[str, Any], gazetteer: Mapping[str, Any]):
         self.story = story
         self.lists: list[WordList] = []  # every word list, bit i is list i
-        self._compiled: dict[tuple[str, ...], WordList] = {}  # patterns -> their list
+        self._lists_by_patterns: dict[tuple[str, ...], WordList] = {}  # patterns -> their list
         self.bits: dict[str, tuple[int, int]] = {}  # word -> word_bits(word), see there
         self._stripped: dict[str, str] = {}  # token -> without "'s"
         self.tokens: dict[str, TokenInfo] = {}  # token and the character after it -> its info
@@ -225,9 +225,9 @@ class Lexicon:
         # the same list twice (the two sides' commitments share their cues) is one list: a
         # sentence then searches it once for both
         key = tuple(patterns)
-        found = self._compiled.get(key)
+        found = self._lists_by_patterns.get(key)
         if found is None:
-            found = self._compiled[key] = WordList(key, 1 << len(self.lists))
+            found = self._lists_by_patterns[key] = WordList(key, 1 << len(self.lists))
             self.lists.append(found)
         return found
 
