@@ -35,6 +35,13 @@ _DURING = re.compile(
     r"(?![\w ,-]{0,50}\b(?:expired|ended|lapsed|ran out|was over|came to an end))|\bsince (?:\d{1,2} "
     rf"{MONTH}|{MONTH} \d{{1,2}}|(?:the |putin'?s |its )?(?:\w+ )?(?:order|deal|agreement|call|"
     r"pledge))\b"
+    # "over the 30 days of the moratorium", "during the 30 days it was in force"
+    r"|\b(?:during|throughout|over|in|within) (?:the |its |those )?(?:\d+|thirty|first|last) days? "
+    r"(?:of (?:the |its )?(?:[\w-]+ ){0,2}(?:pause|moratorium|truce|ceasefire|halt)\b|(?:it|that|when) "
+    r"(?:was|were|had been) in (?:force|effect|place)\b)"
+    # "while the moratorium was in force"
+    r"|\bwhile (?:the |its )?(?:[\w-]+ ){0,2}(?:pause|moratorium|truce|ceasefire|halt) (?:was|had been|"
+    r"remained) in (?:force|effect|place)\b"
 )
 # "hours after Putin's pledge": the night after the deal, whenever it was reported
 _HOURS_AFTER_DEAL = re.compile(
@@ -62,6 +69,7 @@ _NEAR = re.compile(
 )
 # "energy infrastructure had been hit": the attack's subject is what was hit
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are)(?: [\w-]+ly)?$")
+_IT = re.compile(r" it\b")
 _CONDITIONAL = re.compile(rf"\b(if|unless|whether|could|would|might|{MAY}|should|likely)\b")
 # "Russia observes the moratorium, Kyiv does not": the promise, then who did not keep it
 _KEPT = re.compile(
@@ -111,7 +119,7 @@ class BreachRules(Rules):
             # "dismissed Russian talk of Ukrainian violations": no attack is told
             if s.has(self.lex.denied_report):
                 return []
-            attacker, rule = self._violator(claim, s)
+            attacker, rule = self._violator(claim, s, sentences)
             confidence = 0.6
             if attacker is None:
                 return []
@@ -208,14 +216,21 @@ class BreachRules(Rules):
         s.memo[key] = found
         return found
 
-    def _violator(self, claim: Claim, s: Sentence) -> tuple[str | None, str]:
+    def _violator(
+        self, claim: Claim, s: Sentence, sentences: list[Sentence]
+    ) -> tuple[str | None, str]:
         """Who is accused of violating the deal: "Kyiv's violations", "violations by Moscow",
         "Russia violated", "accused Kyiv of violating"; or each side when they accuse each
-        other. Conditionals ("if Kyiv kept violating it") are not accusations."""
+        other. Conditionals ("if Kyiv kept violating it") are not accusations. The deal is named
+        in the sentence, or in the one before when the sentence says "it" ("The moratorium has
+        expired. Kyiv had violated it almost daily")."""
         topic = self.lex.claim_patterns[claim.id][0]
-        if not (s.maybe & topic.bit and s.has(topic)):  # the bit test first: cheaper than a call
+        named = bool(s.maybe & topic.bit and s.has(topic))  # the bit test first: cheaper
+        if not named and " it" not in s.low:
             return None, ""
         for m in s.find(self.lex.violation):
+            if not named and not (_IT.match(s.low, m.end()) and _before(s, sentences).has(topic)):
+                continue
             before = s.window_before(m.start(), 12)
             if self._negated(s, m.start()) or _CONDITIONAL.search(before):
                 continue
@@ -406,3 +421,9 @@ class BreachRules(Rules):
             for party, pattern in self.lex.operators.items()
             if s.has(pattern)
         }
+
+
+def _before(s: Sentence, sentences: list[Sentence]) -> Sentence:
+    """The sentence before `s` (`s` itself when it is the first)."""
+    index = next(i for i, x in enumerate(sentences) if x is s)
+    return sentences[max(0, index - 1)]

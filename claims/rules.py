@@ -199,7 +199,11 @@ class Rules:
         return [p.party for p in subject]
 
     def _negated(self, s: Sentence, position: int) -> bool:
-        return bool(self.lex.negation.search(s.window_before(position, 3)))
+        """A negation among the three words before `position`, or the five when "any" is among
+        the three: "has not given any new orders"."""
+        before = s.tokens_before(position, 5)
+        near = before[-3:]
+        return bool(self.lex.negation.search(" ".join(before if "any" in near else near)))
 
     def _wished(self, s: Sentence, position: int) -> bool:
         start, _end = s.clauses[s.clause(position)]

@@ -22,6 +22,14 @@ _BACKGROUND = re.compile(
     r"\b(?:hours|days|weeks|minutes|moments|shortly|soon|just) (?:after|before)(?: [\w'\u2019-]+){1,4} ?$"
 )
 
+# the deal, its words, and its end in the past tense ("ends on 16 April" is said of a deal that
+# holds): "the moratorium on strikes agreed in March has expired"
+_EXPIRED = re.compile(r"expired|lapsed|ran out|run out|came to an end|has ended|is over|was over")
+_DEAL_EXPIRED = re.compile(
+    r"\b(?:moratorium|truce|ceasefire|pause|halt|deal|ban|period)\b[^;,]{0,80}?\b(?:has |had )?"
+    rf"(?:{_EXPIRED.pattern})\b"
+)
+
 # the words before a cue that deny it: "has never", "did not", "it is wrong to say that Putin",
 # "the lie that Russia"; or that report it as others' words ("claims that Putin")
 _Q = "['\u2018\u2019\"]?"
@@ -96,6 +104,8 @@ class StatementRules(Rules):
                 return [Candidate("contradicts", s, "statement.denied", 0.6, actor=agent or None)]
             if self._clause_has(s, m.start(), self.lex.hedge):
                 continue
+            if commitment and _said_expired(s, m.start()):
+                continue  # "the moratorium agreed in March has expired": no promise kept now
             if commitment and self._wished(s, m.start()):
                 continue  # "urged Russia and Ukraine to respect it": a wish, not a commitment
             if not self._negated(s, m.start()):
@@ -129,3 +139,10 @@ class StatementRules(Rules):
             p.end for p in s.parties if p.start < position and p.role not in ("location", "owner")
         ]
         return bool(before) and any(before[-1] <= a < position for a, _e in s.attacks)
+
+
+def _said_expired(s: Sentence, position: int) -> bool:
+    """Is `position` inside the words that say the deal is over (see _DEAL_EXPIRED)?"""
+    if not s.has(_EXPIRED):  # most sentences say nothing of it: one search answers them
+        return False
+    return any(m.start() <= position < m.end() for m in _DEAL_EXPIRED.finditer(s.low))

@@ -152,6 +152,20 @@ BREACHES = [
         "2025-04-17T12:00:00Z",
         {"ukraine-reciprocity": ("breach", True)},
     ),
+    # strikes counted over the deal's days, told after it ended
+    (
+        "Over the 30 days of the energy moratorium, Russia struck Ukrainian energy facilities "
+        "about 30 times, Zelensky said.",
+        "2025-04-18T12:00:00Z",
+        {"energy-halt": ("breach", True)},
+    ),
+    # "it": the deal named in the sentence before
+    (
+        "The energy moratorium has run its course, Peskov said.\nKyiv had violated it almost "
+        "daily, he said.",
+        "2025-04-17T12:00:00Z",
+        {"ukraine-reciprocity": ("breach", True)},
+    ),
 ]
 
 NOT_BREACHES = [
@@ -301,6 +315,14 @@ def test_the_party_saying_the_deal_ran_out_keeps_no_promise(engine: Engine) -> N
     found = stances(engine, article(text, "2025-04-17T09:00:00Z"))
     assert "energy-halt" not in found
     assert found["window-30d"][0] == "confirms"
+    # the deal named by how it came about, then said to be over; an order negated from afar
+    for text in (
+        "The moratorium on energy strikes agreed in March has expired, Peskov said.",
+        "Peskov said Putin has not given any new orders on strikes against energy facilities.",
+    ):
+        assert "energy-halt" not in stances(engine, article(text, "2025-04-17T09:00:00Z"))
+    kept = "Russia honoured its pledge on energy strikes, Ushakov said as the term ran out."
+    assert stances(engine, article(kept, "2025-04-17T09:00:00Z"))["energy-halt"][0] == "confirms"
 
 
 def test_an_end_still_to_come_is_no_expiry(engine: Engine) -> None:
