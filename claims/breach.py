@@ -39,6 +39,8 @@ _DURING = re.compile(
     r"|\b(?:during|throughout|over|in|within) (?:the |its |those )?(?:\d+|thirty|first|last) days? "
     r"(?:of (?:the |its )?(?:[\w-]+ ){0,2}(?:pause|moratorium|truce|ceasefire|halt)\b|(?:it|that|when) "
     r"(?:was|were|had been) in (?:force|effect|place)\b)"
+    # "During that month, Russian drones hit...": the deal's month, named in a sentence before
+    r"|\b(?:during|throughout|over|in) (?:that|those|the) (?:month|(?:30|thirty) days)\b"
     # "while the moratorium was in force"
     r"|\bwhile (?:the |its )?(?:[\w-]+ ){0,2}(?:pause|moratorium|truce|ceasefire|halt) (?:was|had been|"
     r"remained) in (?:force|effect|place)\b"

@@ -159,6 +159,13 @@ BREACHES = [
         "2025-04-18T12:00:00Z",
         {"energy-halt": ("breach", True)},
     ),
+    # "that month": the deal's, named in the sentence before
+    (
+        "Three months ago Russia agreed to a 30-day halt on energy strikes.\nDuring that month, "
+        "Kyiv said, Russian drones hit its energy facilities more than 30 times.",
+        "2025-06-18T10:00:00Z",
+        {"energy-halt": ("breach", True)},
+    ),
     # "it": the deal named in the sentence before
     (
         "The energy moratorium has run its course, Peskov said.\nKyiv had violated it almost "
