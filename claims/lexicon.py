@@ -83,11 +83,16 @@ class WordList:
 
 
 def lower(text: str) -> str:
-    """Lower-case with offsets kept (a few characters grow when lower-cased)."""
+    """Lower-case with offsets kept (a few characters grow when lower-cased), and typographic
+    quotes made plain: "Putin\u2019s order" reads as "putin's order", so the word lists need to spell
+    an apostrophe or a quote only one way."""
     low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    if len(low) != len(text):
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return low.translate(_PLAIN_QUOTES)
+
+
+_PLAIN_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
 
 def _listed(value: Any) -> list[str]:

@@ -3,7 +3,9 @@ A claim missing from `expect` must get no evidence."""
 
 from __future__ import annotations
 
+import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,9 +14,11 @@ from hypothesis import strategies as st
 
 from claims.engine import Engine
 from truce.config import load_lexicon, load_story
+from truce.labelled import load_labelled
 from truce.records import Article
 
 ROOT = Path(__file__).resolve().parents[2]
+LABELLED = ROOT / "tests" / "data" / "labelled"
 
 
 def article(
@@ -357,6 +361,25 @@ def test_us_names_the_mediator_only_where_it_cannot_be_the_pronoun(engine: Engin
         assert mediator.search(named), named
     for pronoun in ("tell us what you saw", "let us say", "it is up to us"):
         assert not mediator.search(pronoun), pronoun
+
+
+def _typographic(text: str) -> str:
+    """Plain quotes made typographic, as most outlets print them."""
+    text = re.sub(r"(^|[\s(\[])'", "\\1\u2018", text).replace("'", "\u2019")
+    return re.sub(r'(^|[\s(\[])"', "\\1\u201c", text).replace('"', "\u201d")
+
+
+def test_typographic_quotes_read_as_plain_ones(engine: Engine) -> None:
+    """The labelled sets write ' and "; real feeds mostly write \u2019, \u2018 and \u201c \u201d
+    ("Putin\u2019s order"). Every labelled item must be read the same in both."""
+    items = [
+        i.article for name in ("tune", "test") for i in load_labelled(LABELLED / f"{name}.jsonl")
+    ]
+    quoted = [a for a in items if "'" in a.text or '"' in a.text]
+    assert len(quoted) > 100
+    for a in quoted:
+        curly = replace(a, title=_typographic(a.title), summary=_typographic(a.summary))
+        assert stances(engine, curly) == stances(engine, a), a.title
 
 
 def test_evidence_carries_quote_offsets_rule_and_confidence(engine: Engine) -> None:
