@@ -67,14 +67,25 @@ _ABBREVIATIONS = {
 
 
 _LINE = re.compile(r"[^\n]+")
+# A wire story's dateline: where, when and by whom it was filed ("KYIV, March 20 (Reuters) - ",
+# "MOSCOW (AP) \u2014 ", "MOSCOW, March 20. /TASS/. "), not the story's words: its place and day
+# would be read as the story's own
+_DATELINE = re.compile(
+    r"[A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3}"  # the place: "KYIV", "NEW YORK"
+    r"(?:, [A-Z][\w.-]*(?: [A-Z][\w.-]*){0,2})?"  # its country or state: ", Saudi Arabia"
+    r"(?:[,.]? (?:[A-Z][a-z]{2,8}\.? \d{1,2}|\d{1,2} [A-Z][a-z]{2,8}))?"  # the day: ", March 20"
+    r"(?: \([A-Z][\w-]*(?: [A-Z][\w-]*){0,2}\) ?[-\u2013\u2014]|\. /[A-Z][\w-]*/\.)\s*"
+)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) offsets of the sentences in `text`; line breaks always end a sentence."""
+    """(start, end) offsets of the sentences in `text`; line breaks always end a sentence. A
+    line's dateline is in none."""
     spans: list[tuple[int, int]] = []
     for line in _LINE.finditer(text):
-        start = line.start()
-        for boundary in _END.finditer(text, line.start(), line.end()):
+        dateline = _DATELINE.match(text, line.start(), line.end())
+        start = dateline.end() if dateline else line.start()
+        for boundary in _END.finditer(text, start, line.end()):
             before = text[start : boundary.start(1)].rstrip("\"'\u201d\u2019)]")
             word = before.rsplit(None, 1)[-1].lower().rstrip(".") if before.strip() else ""
             if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):

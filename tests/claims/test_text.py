@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -48,3 +49,25 @@ def test_the_boundary_splits_as_the_plain_one(pieces: list[str]) -> None:
 
 def test_a_stop_inside_a_quote_ends_the_sentence() -> None:
     assert split_sentences('He said "no." Then he left.') == [(0, 12), (14, 27)]
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        "KYIV, March 20 (Reuters) - ",
+        "MOSCOW (AP) \u2014 ",
+        "JEDDAH, Saudi Arabia (AP) - ",
+        "MOSCOW, March 20. /TASS/. ",
+        "KYIV, 20 March (Interfax-Ukraine) \u2013 ",
+    ],
+)
+def test_a_wire_dateline_is_in_no_sentence(dateline: str) -> None:
+    title = "Drones hit a substation"
+    text = f"{title}\n{dateline}Russian drones hit a substation. Power is out."
+    start = len(title) + 1 + len(dateline)
+    assert split_sentences(text)[1:] == [(start, start + 32), (start + 33, len(text))]
+
+
+def test_words_in_brackets_are_no_dateline() -> None:
+    text = "Russia's Defence Ministry (MoD) said drones were downed."
+    assert split_sentences(text) == [(0, len(text))]
