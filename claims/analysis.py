@@ -32,7 +32,7 @@ _LOCATIVE = {
     "throughout",
     "beyond",
 }
-# a name right after these is the object of someone else's act
+# a name right after these is the object of someone else's act, or the user of a target
 _OBJECT_OF = {
     "told",
     "tells",
@@ -44,6 +44,23 @@ _OBJECT_OF = {
     "thanked",
     "thanks",
     "met",
+    # "a depot supplying Ukrainian troops", "fuel that feeds the Russian army": whose the
+    # target is, not who attacks it
+    "supply",
+    "supplies",
+    "supplied",
+    "supplying",
+    "serve",
+    "serves",
+    "serving",
+    "feed",
+    "feeds",
+    "feeding",
+    "fuel",
+    "fuels",
+    "fuelling",
+    "fueling",
+    "powering",
 }
 # "in central Ukraine", "across southern Russia": still where
 _COMPASS = {
@@ -389,9 +406,13 @@ def analyse(lex: Lexicon, text: str, offset: int) -> Sentence:
         if p.role == "speaker" and lex.denial.match(speech_follows(lex, sentence, p.end) or "")
     }
     # "Russia says..." names a side, "in Russia" a place: keep a country name as a place only
-    # where it is used as one
-    named = {(p.start, p.end) for p in sentence.parties if p.role != "location"}
-    sentence.places = [p for p in sentence.places if (p.start, p.end) not in named]
+    # where it is used as one, nor at the end of a side's name ("Armed Forces of Ukraine")
+    named = [(p.start, p.end) for p in sentence.parties if p.role != "location"]
+    sentence.places = [
+        p
+        for p in sentence.places
+        if not any((s, e) == (p.start, p.end) or s < p.start < e for s, e in named)
+    ]
     if sentence.has(lex.occupation):
         sentence.places = [
             PlaceMention(p.start, p.end, replace(p.place, occupied=True))
@@ -525,10 +546,10 @@ def _role(lex: Lexicon, sentence: Sentence, start: int, end: int) -> str:
         return "by" if previous[-1:] == ["by"] else "weapon"
     if previous[-1:] == ["by"]:
         return "by"
-    if set(previous) & _OBJECT_OF:
-        return "object"  # "Putin told Trump he backed it": Trump is not who backed it
     if owned:
         return "owner"  # "attacks on Russian energy sites": whose sites, not where
+    if set(previous) & _OBJECT_OF:
+        return "object"  # "Putin told Trump he backed it": Trump is not who backed it
     if previous and (
         previous[-1] in _LOCATIVE or (previous[-1] in _COMPASS and previous[0] in _LOCATIVE)
     ):
