@@ -59,13 +59,13 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
     def assess(self, article: Article) -> Assessment:
         text = article.text
         published = date.fromisoformat(article.published[:10])
-        if (
-            published < self.story.deal_date
-            or article.published < (self.story.deal_at or "")
-            or not self._names_story(lower(text))
-        ):
+        if published < self.story.deal_date or article.published < (self.story.deal_at or ""):
             return Assessment((), ())
-        sentences = [analyse(self.lex, text[s:e], s) for s, e in split_sentences(text)]
+        spans = split_sentences(text)
+        # from the first sentence on: a headline's label is in none ("UPDATE 2-Kherson: ...")
+        if not spans or not self._names_story(lower(text[spans[0][0] :])):
+            return Assessment((), ())
+        sentences = [analyse(self.lex, text[s:e], s) for s, e in spans]
         if not self._relevant(sentences):
             return Assessment((), ())
         found = {

@@ -78,13 +78,23 @@ _DATELINE = re.compile(
 )
 
 
+# A headline's label: "UPDATE 2-", "EXCLUSIVE-", "LIVE: ", "Russia-Ukraine war live: "; what
+# follows is the headline ("UPDATE 2-Kremlin: ..." names its speaker first, as "Kremlin: ...")
+_KICKER = re.compile(
+    r"(?:(?:[\w'\u2019-]+ ){0,4}(?:live|LIVE|Live)(?: updates| blog)?|BREAKING(?: NEWS)?|Breaking"
+    r"(?: news)?|UPDATE \d+|EXCLUSIVE|WRAPUP(?: \d+)?|REFILE|RPT|CORRECTED)\s*[-:\u2013\u2014|]\s*"
+)
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of the sentences in `text`; line breaks always end a sentence. A
-    line's dateline is in none."""
+    line's dateline or headline label is in none."""
     spans: list[tuple[int, int]] = []
     for line in _LINE.finditer(text):
-        dateline = _DATELINE.match(text, line.start(), line.end())
-        start = dateline.end() if dateline else line.start()
+        label = _DATELINE.match(text, line.start(), line.end()) or _KICKER.match(
+            text, line.start(), line.end()
+        )
+        start = label.end() if label else line.start()
         for boundary in _END.finditer(text, start, line.end()):
             before = text[start : boundary.start(1)].rstrip("\"'\u201d\u2019)]")
             word = before.rsplit(None, 1)[-1].lower().rstrip(".") if before.strip() else ""

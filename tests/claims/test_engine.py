@@ -376,9 +376,14 @@ def _typographic(a: Article) -> Article:
 
 
 def _wire_dateline(a: Article) -> Article:
-    """A wire service's dateline before the summary: "KYIV, March 20 (Reuters) - "."""
+    """A wire service's label on the headline and dateline before the summary: "UPDATE 2-..."
+    and "KYIV, March 20 (Reuters) - "."""
     day = date.fromisoformat(a.published[:10])
-    return replace(a, summary=f"KYIV, {day:%B} {day.day} (Reuters) - {a.summary}")
+    return replace(
+        a,
+        title=f"UPDATE 2-{a.title}",
+        summary=f"KYIV, {day:%B} {day.day} (Reuters) - {a.summary}",
+    )
 
 
 # Russian-language outlets' spellings of Ukrainian places (TASS, RIA)

@@ -68,6 +68,14 @@ def test_a_wire_dateline_is_in_no_sentence(dateline: str) -> None:
     assert split_sentences(text)[1:] == [(start, start + 32), (start + 33, len(text))]
 
 
+@pytest.mark.parametrize(
+    "label", ["UPDATE 2-", "EXCLUSIVE-", "LIVE: ", "Russia-Ukraine war live: ", "BREAKING: "]
+)
+def test_a_headline_label_is_in_no_sentence(label: str) -> None:
+    text = f"{label}Kremlin: Putin ordered a halt"
+    assert split_sentences(text) == [(len(label), len(text))]
+
+
 def test_words_in_brackets_are_no_dateline() -> None:
     text = "Russia's Defence Ministry (MoD) said drones were downed."
     assert split_sentences(text) == [(0, len(text))]
