@@ -120,9 +120,18 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
 
     def _relevant(self, sentences: list[Sentence]) -> bool:
         """The relevance gate: the article must be about the story's parties or places, and not
-        mainly about another conflict."""
-        on_topic = sum(self._on_topic(s) for s in sentences)
-        return on_topic > 0 and sum(len(s.find(self.lex.off_topic)) for s in sentences) < on_topic
+        mainly about another conflict: more of its sentences name more of this story than of
+        another ("Separately, Israel and Hamas..." in a round-up is one sentence of several)."""
+        on_topic = off_topic = named_here = named_elsewhere = 0
+        for s in sentences:
+            here, elsewhere = self._on_topic(s), len(s.find(self.lex.off_topic))
+            on_topic += here > elsewhere
+            off_topic += elsewhere > here
+            named_here += here
+            named_elsewhere += elsewhere
+        if on_topic == off_topic:  # as many each way: the names decide
+            return on_topic > 0 and named_here > named_elsewhere
+        return on_topic > off_topic
 
     def _evidence(self, article: Article, claim: Claim, c: Candidate) -> Evidence:
         return Evidence(

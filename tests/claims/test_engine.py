@@ -270,6 +270,18 @@ def test_off_topic_items_yield_nothing(engine: Engine, text: str) -> None:
     assert stances(engine, article(text, "2025-03-19T07:00:00Z")) == {}
 
 
+def test_a_round_up_is_judged_by_most_of_its_sentences(engine: Engine) -> None:
+    # two sentences name this story once each, one names another three times
+    ours = (
+        "Drones hit a substation in Odesa region overnight. Ukrenergo said repairs were under way."
+    )
+    gaza = "Separately, Israel and Hamas traded accusations over the Gaza ceasefire."
+    assert stances(engine, article(f"World news\n{ours} {gaza}"))["energy-halt"][0] == "breach"
+    # the other way round: a Gaza story that mentions this one in passing
+    elsewhere = f"Gaza truce frays\n{gaza} Israel struck Rafah, Hamas said. {ours}"
+    assert stances(engine, article(elsewhere)) == {}
+
+
 def test_a_mediator_speaking_of_the_deal_is_on_topic(engine: Engine) -> None:
     text = "The White House said both leaders agreed to an energy and infrastructure ceasefire."
     assert stances(engine, article(text, "2025-03-19T07:00:00Z"))
