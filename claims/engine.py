@@ -23,7 +23,7 @@ from claims.fighting import FightingRules
 from claims.lexicon import Lexicon, lower
 from claims.rules import DENIED_ACCUSATION, Candidate
 from claims.statements import StatementRules
-from claims.terms import EXPIRY, TermRules
+from claims.terms import DEAL_NAMED_BEFORE, EXPIRY, TermRules
 from claims.text import split_sentences
 from truce.records import Article, Claim, Evidence, Story
 
@@ -68,6 +68,10 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
         sentences = [analyse(self.lex, text[s:e], s) for s, e in spans]
         if not self._relevant(sentences):
             return Assessment((), ())
+        named = False
+        for s in sentences:
+            s.memo[DEAL_NAMED_BEFORE] = named
+            named = named or self._names_deal(s)
         found = {
             claim.id: [
                 c for s in sentences for c in self._judge(claim, s, sentences, article, published)

@@ -8,6 +8,7 @@ from mypy_extensions import trait
 
 from claims.analysis import Sentence
 from claims.rules import FULL_TRUCE, Candidate, Rules
+from claims.terms import deal_named_again
 from truce.records import Claim
 
 # Promises whose negation is a refusal ("has not agreed"); "no new orders" is not one.
@@ -57,11 +58,12 @@ class StatementRules(Rules):
         a full ceasefire is about that other proposal; a hedge in the cue's clause is no
         agreement."""
         topic, confirm, contradict = self.lex.claim_patterns[claim.id]
-        # asked for every claim: the bit test answers most sentences without a call
-        if not (s.maybe & topic.bit and s.has(topic)):
+        commitment = claim.detector == "commitment"
+        # asked for every claim: the bit test answers most sentences without a call; a
+        # commitment's topic is the deal, which "the pause" names again
+        if not (s.maybe & topic.bit and s.has(topic)) and not (commitment and deal_named_again(s)):
             return []
         allowed = set(claim.speakers)
-        commitment = claim.detector == "commitment"
         if not commitment and allowed and s.speakers and not s.speakers & allowed:
             return []  # "the White House said Putin agreed": not the Kremlin's own word
 

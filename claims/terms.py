@@ -81,6 +81,10 @@ _SPARED = re.compile(
     r"\b(?:no|not|without) (?:[\w-]+ )?(?:attacks?|strikes?|hitting|shelling) (?:on|against)$"
 )
 _ENERGY_OR_MORATORIUM = re.compile(r"\benergy\b|moratorium")
+# the deal named again, once named in full (not "the ceasefire": it may be the full one)
+_THE_DEAL = re.compile(r"\b(?:the|this|that|its) (?:pause|halt|truce|deal|agreement|arrangement)\b")
+# Sentence.memo: an earlier sentence of the article names the deal (set by the engine)
+DEAL_NAMED_BEFORE = "deal named before"
 
 
 _UNTIL = re.compile(r"\b(?:until|till|pending)(?: a| an| the)? $")
@@ -96,6 +100,13 @@ def _other_truce_in_clause(s: Sentence, position: int) -> bool:
     )
 
 
+def deal_named_again(s: Sentence) -> bool:
+    """ "The pause", "the truce", once an earlier sentence named the deal (see _about_deal)."""
+    return bool(s.memo.get(DEAL_NAMED_BEFORE)) and any(
+        not _other_truce_in_clause(s, m.start()) for m in _THE_DEAL.finditer(s.low)
+    )
+
+
 @trait
 class TermRules(Rules):
     """The deal's window and scope."""
@@ -103,14 +114,24 @@ class TermRules(Rules):
     def _about_deal(self, claim: Claim, s: Sentence) -> bool:
         """The sentence speaks of the deal: its topic, and energy or the moratorium named in a
         clause that is not about the full ceasefire ("agreed to halt energy strikes for 30
-        days, but turned down a full ceasefire")."""
+        days, but turned down a full ceasefire"); or "the pause", "the truce" after a sentence
+        that named it so ("Kremlin lists sites the energy truce covers. The truce runs 30
+        days")."""
         topic = self.lex.claim_patterns[claim.id][0]
         if not s.has(topic):
             return False
         named = [start for start, _end in s.targets.get("energy", [])]
         if "energy" in s.low or "moratorium" in s.low:  # cheaper than the regex scan
             named += [m.start() for m in _ENERGY_OR_MORATORIUM.finditer(s.low)]
-        return any(not _other_truce_in_clause(s, position) for position in named)
+        if named:
+            return any(not _other_truce_in_clause(s, position) for position in named)
+        return deal_named_again(s)
+
+    def _names_deal(self, s: Sentence) -> bool:
+        """Does the sentence name the deal as _about_deal reads it, without an earlier one?"""
+        return any(
+            self._about_deal(claim, s) for claim in self.story.claims if claim.detector == "window"
+        )
 
     def _window(self, claim: Claim, s: Sentence, published: date) -> list[Candidate]:
         """Length, start date, extension and end of the deal against the claimed window."""

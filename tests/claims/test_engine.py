@@ -282,6 +282,19 @@ def test_a_round_up_is_judged_by_most_of_its_sentences(engine: Engine) -> None:
     assert stances(engine, article(elsewhere)) == {}
 
 
+def test_the_deal_once_named_is_named_again_by_the_pause(engine: Engine) -> None:
+    text = (
+        "Kremlin details energy truce\nThe energy truce covers refineries and power plants. "
+        "The truce runs for 30 days from 18 March. Peskov said Russia continues to respect the "
+        "pause."
+    )
+    found = stances(engine, article(text))
+    assert found["window-30d"][0] == found["energy-halt"][0] == "confirms"
+    # "the pause" alone names nothing
+    alone = "Peskov said Russia continues to respect the pause, which runs for 30 days."
+    assert stances(engine, article(alone)) == {}
+
+
 def test_a_mediator_speaking_of_the_deal_is_on_topic(engine: Engine) -> None:
     text = "The White House said both leaders agreed to an energy and infrastructure ceasefire."
     assert stances(engine, article(text, "2025-03-19T07:00:00Z"))
