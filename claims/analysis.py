@@ -407,12 +407,13 @@ def analyse(lex: Lexicon, text: str, offset: int) -> Sentence:
     }
     # "Russia says..." names a side, "in Russia" a place: keep a country name as a place only
     # where it is used as one, nor at the end of a side's name ("Armed Forces of Ukraine")
-    named = [(p.start, p.end) for p in sentence.parties if p.role != "location"]
-    sentence.places = [
-        p
-        for p in sentence.places
-        if not any((s, e) == (p.start, p.end) or s < p.start < e for s, e in named)
-    ]
+    if sentence.places:
+        named = [(p.start, p.end) for p in sentence.parties if p.role != "location"]
+        sentence.places = [
+            p
+            for p in sentence.places
+            if not any((s, e) == (p.start, p.end) or s < p.start < e for s, e in named)
+        ]
     if sentence.has(lex.occupation):
         sentence.places = [
             PlaceMention(p.start, p.end, replace(p.place, occupied=True))

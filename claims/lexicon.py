@@ -87,6 +87,8 @@ def lower(text: str) -> str:
     quotes made plain: "Putin\u2019s order" reads as "putin's order", so the word lists need to spell
     an apostrophe or a quote only one way."""
     low = text.lower()
+    if low.isascii():  # most text: a flag read, where translate() looks up every character
+        return low
     if len(low) != len(text):
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     return low.translate(_PLAIN_QUOTES)

@@ -82,7 +82,8 @@ _SPARED = re.compile(
 )
 _ENERGY_OR_MORATORIUM = re.compile(r"\benergy\b|moratorium")
 # the deal named again, once named in full (not "the ceasefire": it may be the full one)
-_THE_DEAL = re.compile(r"\b(?:the|this|that|its) (?:pause|halt|truce|deal|agreement|arrangement)\b")
+_DEAL_WORDS = ("pause", "halt", "truce", "deal", "agreement", "arrangement")
+_THE_DEAL = re.compile(rf"\b(?:the|this|that|its) (?:{'|'.join(_DEAL_WORDS)})\b")
 # Sentence.memo: an earlier sentence of the article names the deal (set by the engine)
 DEAL_NAMED_BEFORE = "deal named before"
 
@@ -102,9 +103,9 @@ def _other_truce_in_clause(s: Sentence, position: int) -> bool:
 
 def deal_named_again(s: Sentence) -> bool:
     """ "The pause", "the truce", once an earlier sentence named the deal (see _about_deal)."""
-    return bool(s.memo.get(DEAL_NAMED_BEFORE)) and any(
-        not _other_truce_in_clause(s, m.start()) for m in _THE_DEAL.finditer(s.low)
-    )
+    if not s.memo.get(DEAL_NAMED_BEFORE) or not any(w in s.low for w in _DEAL_WORDS):
+        return False  # substring tests first: _THE_DEAL begins with \b, tried everywhere
+    return any(not _other_truce_in_clause(s, m.start()) for m in _THE_DEAL.finditer(s.low))
 
 
 @trait
@@ -117,6 +118,13 @@ class TermRules(Rules):
         days, but turned down a full ceasefire"); or "the pause", "the truce" after a sentence
         that named it so ("Kremlin lists sites the energy truce covers. The truce runs 30
         days")."""
+        key = ("about deal", claim.id)  # asked by the window rule and _names_deal
+        found = s.memo.get(key)
+        if found is None:
+            found = s.memo[key] = self._names_topic_and_deal(claim, s)
+        return found
+
+    def _names_topic_and_deal(self, claim: Claim, s: Sentence) -> bool:
         topic = self.lex.claim_patterns[claim.id][0]
         if not s.has(topic):
             return False
