@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from mypy_extensions import trait
 
-from claims.analysis import Sentence
+from claims.analysis import Phrase, Sentence
 from claims.lexicon import Lexicon, WordList
 from claims.text import (
     EVENT,
@@ -199,11 +199,11 @@ class Rules:
         return [p.party for p in subject]
 
     def _negated(self, s: Sentence, position: int) -> bool:
-        return bool(self.lex.negation.search(s.window_before(position, 3)))
+        return bool(Phrase(self.lex, s.tokens_before(position, 3)).search(self.lex.negation))
 
     def _wished(self, s: Sentence, position: int) -> bool:
         start, _end = s.clauses[s.clause(position)]
-        return bool(self.lex.wish.search(s.low, start, position))
+        return bool(s.search(self.lex.wish, start, position))
 
     def _clause_has(self, s: Sentence, position: int, pattern: WordList | re.Pattern[str]) -> bool:
         """Does `pattern` occur in the clause holding `position`? Remembered per clause: rules
@@ -213,5 +213,5 @@ class Rules:
         found = s.memo.get(key)
         if found is None:
             start, end = s.clauses[clause]
-            found = s.memo[key] = bool(pattern.search(s.low, start, end))
+            found = s.memo[key] = bool(s.search(pattern, start, end))
         return found
