@@ -7,6 +7,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
+from claims.cues import Cued
 from claims.lexicon import WORD, Chunk, Lexicon, Place, TokenInfo, WordList, lower, strip_possessive
 from claims.text import MAY
 
@@ -122,7 +123,7 @@ class Sentence:
     _seen: dict[int, bool] = field(default_factory=dict, repr=False)
     _found: dict[int, list[re.Match[str]]] = field(default_factory=dict, repr=False)
 
-    def has(self, pattern: WordList | re.Pattern[str]) -> bool:
+    def has(self, pattern: WordList | Cued | re.Pattern[str]) -> bool:
         """Does `pattern` occur in the lower-cased sentence? Remembered: several claims ask."""
         if isinstance(pattern, WordList):
             bit = pattern.bit
@@ -139,13 +140,13 @@ class Sentence:
             found = self._seen[key] = self._search(pattern)
         return found
 
-    def _search(self, pattern: WordList | re.Pattern[str]) -> bool:
+    def _search(self, pattern: WordList | Cued | re.Pattern[str]) -> bool:
         if not isinstance(pattern, WordList):
             return pattern.search(self.low) is not None
         return first_match(pattern, self.low, self.words, 0, len(self.low)) is not None
 
     def search(
-        self, pattern: WordList | re.Pattern[str], start: int, end: int
+        self, pattern: WordList | Cued | re.Pattern[str], start: int, end: int
     ) -> re.Match[str] | None:
         """The first match of `pattern` in the lower-cased sentence between `start` and `end`,
         as its `search(low, start, end)` finds it (a word list tries only its words)."""
@@ -480,7 +481,7 @@ def analyse(lex: Lexicon, text: str, offset: int) -> Sentence:
 
 # "attacks on Russian refineries could resume": what may happen has not happened ("may have
 # hit" is an event told with doubt)
-_MAYBE_AFTER = re.compile(
+_MAYBE_AFTER = Cued(
     r"(?:\s+(?:on|against|at|in|by|of)(?:\s+[\w'\u2019-]+){1,4})?\s+(?:could|might|"
     + MAY
     + r"|would)\s+"

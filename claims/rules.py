@@ -10,6 +10,7 @@ from typing import NamedTuple
 from mypy_extensions import trait
 
 from claims.analysis import Phrase, Sentence
+from claims.cues import Cued
 from claims.lexicon import Lexicon, WordList
 from claims.text import (
     EVENT,
@@ -43,7 +44,7 @@ _RECENT = re.compile(
 # one of these is in every _RECENT match: a substring test is cheaper than the regex
 _RECENT_WORDS = ("night", "morning", "day", "week", "hours")
 _AND = re.compile(r"\s*(?:,|and|&|as well as|, and)\s*")
-FULL_TRUCE = re.compile(
+FULL_TRUCE = Cued(
     r"\b(full|complete|comprehensive|general|total|unconditional)\b[\w ,-]{0,20}"
     r"\b(ceasefire|cease-fire|truce)\b"
 )
@@ -205,7 +206,7 @@ class Rules:
         start, _end = s.clauses[s.clause(position)]
         return bool(s.search(self.lex.wish, start, position))
 
-    def _clause_has(self, s: Sentence, position: int, pattern: WordList | re.Pattern[str]) -> bool:
+    def _clause_has(self, s: Sentence, position: int, pattern: WordList | Cued) -> bool:
         """Does `pattern` occur in the clause holding `position`? Remembered per clause: rules
         ask it of every cue and name in a clause."""
         clause = s.clause(position)
