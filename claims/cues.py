@@ -37,7 +37,25 @@ def needs(pattern: re.Pattern[str]) -> Needs | None:
         if not clauses:
             return None
         found.append(tuple(clauses))
-    return tuple(found)
+    # "no|not|none": a text with "not" has "no", so "not" need not be tested (of two branches
+    # that need the same, the first is kept)
+    return tuple(
+        branch
+        for i, branch in enumerate(found)
+        if not any(
+            _implies(branch, other) and (i > j or not _implies(other, branch))
+            for j, other in enumerate(found)
+            if j != i
+        )
+    )
+
+
+def _implies(branch: tuple[tuple[str, ...], ...], other: tuple[tuple[str, ...], ...]) -> bool:
+    """Does a text that holds what `branch` needs hold what `other` needs? Yes when each clause
+    of `other` has a clause of `branch` whose every substring holds one of its own."""
+    return all(
+        any(all(any(o in s for o in clause) for s in mine) for mine in branch) for clause in other
+    )
 
 
 def _clauses(items: Iterable[Any]) -> list[tuple[str, ...]]:
