@@ -71,7 +71,8 @@ def _clauses(items: Iterable[Any]) -> list[tuple[str, ...]]:
             clauses.append(("".join(run),))
             run = []
         if op is sre.SUBPATTERN:
-            clauses += _clauses(av[3])
+            if not av[1] & re.IGNORECASE:  # "(?i:kyiv)" may match "Kyiv"
+                clauses += _clauses(av[3])
         elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1:
             clauses += _clauses(av[2])
         elif op is sre.ATOMIC_GROUP:

@@ -36,6 +36,7 @@ def test_what_need_not_be_there_is_not_needed() -> None:
     assert needs(re.compile(r"(?:x|y)?z*\d+")) is None
     assert needs(re.compile(r"(?:energy)?\d")) is None
     assert needs(re.compile("energy", re.IGNORECASE)) is None  # "Energy" has no "energy"
+    assert needs(re.compile("(?i:energy) sites")) == (((" sites",),),)
     assert needs(re.compile(r"(?:halt)+ed")) == ((("halt",), ("ed",)),)
 
 
