@@ -7,6 +7,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
+from claims.cues import Cued
 from claims.lexicon import WORD, Chunk, Lexicon, Place, TokenInfo, WordList, lower, strip_possessive
 from claims.text import MAY
 
@@ -139,7 +140,7 @@ class Sentence:
     _seen: dict[int, bool] = field(default_factory=dict, repr=False)
     _found: dict[int, list[re.Match[str]]] = field(default_factory=dict, repr=False)
 
-    def has(self, pattern: WordList | re.Pattern[str]) -> bool:
+    def has(self, pattern: WordList | Cued | re.Pattern[str]) -> bool:
         """Does `pattern` occur in the lower-cased sentence? Remembered: several claims ask."""
         if isinstance(pattern, WordList):
             bit = pattern.bit
@@ -156,16 +157,21 @@ class Sentence:
             found = self._seen[key] = self._search(pattern)
         return found
 
-    def _search(self, pattern: WordList | re.Pattern[str]) -> bool:
+    def _search(self, pattern: WordList | Cued | re.Pattern[str]) -> bool:
         if not isinstance(pattern, WordList):
             return pattern.search(self.low) is not None
-        # the words where a match can begin, until one does: `find` without the rest (a plain
-        # loop: any() over a generator costs more per word)
-        bit, low, match = pattern.bit, self.low, pattern.regex.match
-        for position, bits in self.words:  # noqa: SIM110
-            if bits & bit and match(low, position):
-                return True
-        return False
+        return first_match(pattern, self.low, self.words, 0, len(self.low)) is not None
+
+    def search(
+        self, pattern: WordList | Cued | re.Pattern[str], start: int, end: int
+    ) -> re.Match[str] | None:
+        """The first match of `pattern` in the lower-cased sentence between `start` and `end`,
+        as its `search(low, start, end)` finds it (a word list tries only its words)."""
+        if not isinstance(pattern, WordList):
+            return pattern.search(self.low, start, end)
+        if not pattern.bit & self.maybe:
+            return None
+        return first_match(pattern, self.low, self.words, start, end)
 
     def find(self, wl: WordList) -> list[re.Match[str]]:
         """The matches of `wl`, as `finditer` gives them, trying only words that can begin one."""
@@ -174,14 +180,7 @@ class Sentence:
             return []
         found = self._found.get(bit)
         if found is None:
-            found, end = [], 0
-            for position, bits in self.words:
-                if bits & bit and position >= end:
-                    m = wl.regex.match(self.low, position)
-                    if m:
-                        found.append(m)
-                        end = m.end()
-            self._found[bit] = found
+            found = self._found[bit] = all_matches(wl, self.low, self.words)
         return found
 
     def clause(self, position: int) -> int:
@@ -207,6 +206,74 @@ class Sentence:
 
     def window_before(self, position: int, count: int) -> str:
         return " ".join(self.tokens_before(position, count))
+
+
+class Phrase:
+    """Tokens of a sentence joined by single spaces (the words before a name, say), with the
+    word index a Sentence has (see Sentence.words). A word list's regex scan tries every
+    character, each try a lookbehind and the list's alternatives: several times the cost of
+    trying only the words where the list can begin."""
+
+    def __init__(self, lex: Lexicon, tokens: list[str]):
+        self.text = " ".join(tokens)
+        self.words: list[tuple[int, int]] = []  # (offset, the word lists that can begin there)
+        self.maybe = 0  # the word lists some word can begin
+        position, last = 0, len(tokens) - 1
+        for index, token in enumerate(tokens):
+            after = " " if index < last else ""
+            # a token is a run of text, and the key of its info as _chunk files it
+            key = token + after
+            info = lex.tokens.get(key)
+            if info is None:
+                info = lex.tokens[key] = _token(lex, token, after)
+            for offset, bits in info[4]:
+                self.words.append((position + offset, bits))
+                self.maybe |= bits
+            position += len(token) + 1
+
+    def search(self, wl: WordList, end: int = 2**62) -> re.Match[str] | None:
+        """The first match of `wl` before `end`, as `wl.search(text, 0, end)` finds it."""
+        if not wl.bit & self.maybe:
+            return None
+        return first_match(wl, self.text, self.words, 0, end)
+
+    def find(self, wl: WordList) -> list[re.Match[str]]:
+        """The matches of `wl`, as `finditer` gives them."""
+        if not wl.bit & self.maybe:
+            return []
+        return all_matches(wl, self.text, self.words)
+
+
+def first_match(
+    wl: WordList, text: str, words: list[tuple[int, int]], start: int, end: int
+) -> re.Match[str] | None:
+    """The first match of `wl` in `text` between `start` and `end`, trying only the `words`
+    (offsets and word bits) where it can begin. A word cut off at `end` keeps its key: a match
+    that starts there and ends by `end` matches it whole, as the key tells. (A plain loop: a
+    generator costs more per word.)"""
+    bit, match = wl.bit, wl.regex.match
+    for position, bits in words:
+        if position >= end:
+            break
+        if bits & bit and position >= start:
+            m = match(text, position, end)
+            if m:
+                return m
+    return None
+
+
+def all_matches(wl: WordList, text: str, words: list[tuple[int, int]]) -> list[re.Match[str]]:
+    """The matches of `wl` in `text`, as `finditer` gives them, trying only the `words`
+    (offsets and word bits) where one can begin."""
+    found: list[re.Match[str]] = []
+    bit, match, end = wl.bit, wl.regex.match, 0
+    for position, bits in words:
+        if bits & bit and position >= end:
+            m = match(text, position)
+            if m:
+                found.append(m)
+                end = m.end()
+    return found
 
 
 def tokenize(low: str) -> list[tuple[int, int, str]]:
@@ -436,7 +503,7 @@ def analyse(lex: Lexicon, text: str, offset: int) -> Sentence:
 
 # "attacks on Russian refineries could resume": what may happen has not happened ("may have
 # hit" is an event told with doubt)
-_MAYBE_AFTER = re.compile(
+_MAYBE_AFTER = Cued(
     r"(?:\s+(?:on|against|at|in|by|of)(?:\s+[\w'\u2019-]+){1,4})?\s+(?:could|might|"
     + MAY
     + r"|would)\s+"
@@ -500,10 +567,11 @@ def blocked(lex: Lexicon, sentence: Sentence, position: int) -> bool:
     # "no" or "zero" is in every _NONE_HIT match: substring tests before the regex scan
     if ("no" in before or "zero" in before) and _NONE_HIT.search(before):
         return True  # "not a single Ukrainian energy facility (was) hit"
-    before = " ".join(words[-5:])  # window_before(position, 5): the same words stop both
-    matches = list(lex.no_event.finditer(before))
+    window = Phrase(lex, words[-5:])  # window_before(position, 5): the same words stop both
+    matches = window.find(lex.no_event)
     if not matches:
         return False
+    before = window.text
     if before[matches[-1].end() :].strip() in ("", "on", "of", "to", "against") and not _HALT.match(
         matches[-1].group()
     ):
@@ -511,7 +579,7 @@ def blocked(lex: Lexicon, sentence: Sentence, position: int) -> bool:
     earlier = before[: matches[-1].start()]
     if _HALT.match(matches[-1].group()) and _NOT_BEFORE.search(earlier):
         return False  # "has not stopped its attacks": they go on
-    return not lex.violation.search(earlier)
+    return not window.search(lex.violation, matches[-1].start())
 
 
 def _dedupe(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -578,16 +646,16 @@ def _speech_follows(lex: Lexicon, sentence: Sentence, end: int) -> str | None:
         # an official's title, up to eight words between commas
         close = next((i for i, t in enumerate(tokens[1:10], 1) if t[2] in _CLAUSE), None)
         if close is not None and tokens[close][2] == ",":
-            title = " ".join(t[2] for t in tokens[1:close])
-            if tokens[1][2] not in _TITLE_NOT and lex.officials.search(title):
+            title = Phrase(lex, [t[2] for t in tokens[1:close]])
+            if tokens[1][2] not in _TITLE_NOT and title.search(lex.officials):
                 tokens = tokens[close + 1 :]
     words: list[str] = []
     for _s, _e, token in tokens[:4]:
         if token in _CLAUSE:
             break
         words.append(token)
-    following = " ".join(words)
-    speech = lex.speech.search(following)
-    if speech and not lex.attack.search(following[: speech.start()]):
+    following = Phrase(lex, words)
+    speech = following.search(lex.speech)
+    if speech and not following.search(lex.attack, speech.start()):
         return speech.group().lower()
     return None

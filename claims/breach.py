@@ -11,11 +11,12 @@ from typing import Any
 from mypy_extensions import trait
 
 from claims.analysis import Sentence, speech_follows
+from claims.cues import Cued
 from claims.rules import DENIED_ACCUSATION, NOT_THIS, Candidate, Rules
 from claims.text import MAY, MONTH
 from truce.records import Article, Claim
 
-_NO_ATTACKS = re.compile(
+_NO_ATTACKS = Cued(
     r"\b(?:no|zero|not a single|not one)\s+(?:new\s+|russian\s+|ukrainian\s+|enemy\s+)?"
     r"(?:attacks?|strikes?|hits?|shelling|damage)\b[^.;]{0,80}\b(?:recorded|reported|registered|"
     r"observed|detected|seen|overnight)\b"
@@ -29,7 +30,7 @@ _NO_ATTACKS = re.compile(
 )
 _POSSESSIVE_GAP = re.compile(r"(?:'s|\u2019s)\s+(?:[\w-]+\s+)?")
 # "attacked energy facilities 100 times during the pause": inside the window, whenever published
-_DURING = re.compile(
+_DURING = Cued(
     r"\b(?:during|throughout|since the start of|since|in the course of) (?:the |this |its )?"
     r"(?:[\w-]+[- ]){0,2}(?:pause|moratorium|truce|ceasefire|halt)\b"
     r"(?![\w ,-]{0,50}\b(?:expired|ended|lapsed|ran out|was over|came to an end))|\bsince (?:\d{1,2} "

@@ -9,7 +9,8 @@ from typing import NamedTuple
 
 from mypy_extensions import trait
 
-from claims.analysis import Sentence
+from claims.analysis import Phrase, Sentence
+from claims.cues import Cued
 from claims.lexicon import Lexicon, WordList
 from claims.text import (
     EVENT,
@@ -36,14 +37,12 @@ _MONTH_NAMED = re.compile(
     rf"\b(?:in|during|back in|earlier in|early|late|mid-?|between|from) {MONTH}\b(?! \d{{1,2}}\b)|"
     rf"\b{MONTH}(?:'s|\u2019s)? (?:[\w-]+ )?{EVENT}\b"
 )
-_RECENT = re.compile(
+_RECENT = Cued(
     r"\b(?:overnight|last night|this morning|today|tonight|yesterday|this week|hours ago|on "
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b"
 )
-# one of these is in every _RECENT match: a substring test is cheaper than the regex
-_RECENT_WORDS = ("night", "morning", "day", "week", "hours")
 _AND = re.compile(r"\s*(?:,|and|&|as well as|, and)\s*")
-FULL_TRUCE = re.compile(
+FULL_TRUCE = Cued(
     r"\b(full|complete|comprehensive|general|total|unconditional)\b[\w ,-]{0,20}"
     r"\b(ceasefire|cease-fire|truce)\b"
 )
@@ -116,9 +115,8 @@ class Rules:
         first strike since it was destroyed in 2024")."""
         found = s.memo.get("long_ago")
         if found is None:
-            found = s.memo["long_ago"] = self._before_deal(s, published) and not (
-                any(w in s.low for w in _RECENT_WORDS) and _RECENT.search(s.low)
-            )
+            before = self._before_deal(s, published)
+            found = s.memo["long_ago"] = before and _RECENT.search(s.low) is None
         return found
 
     def _before_deal(self, s: Sentence, published: date) -> bool:
@@ -131,13 +129,14 @@ class Rules:
         years = ("19" in low or "20" in low) and _ANY_YEAR.search(low)
         if years and any(int(m.group(m.lastindex or 1)) < deal.year for m in _YEAR.finditer(low)):
             return True
+        if not names_month(low):
+            return False  # the tests below need a month named
         # a month later in the year than the publication's is last year's
-        if names_month(low):
-            first = deal.replace(day=1)
-            for m in _MONTH_NAMED.finditer(low):
-                month = MONTHS.index(m.group(1) or m.group(2)) + 1
-                if date(published.year - (month > published.month), month, 1) < first:
-                    return True
+        first = deal.replace(day=1)
+        for m in _MONTH_NAMED.finditer(low):
+            month = MONTHS.index(m.group(1) or m.group(2)) + 1
+            if date(published.year - (month > published.month), month, 1) < first:
+                return True
         if not s.has(ANY_DIGIT):
             return False
         # a day later than the publication is last year's ("30 December" read in January)
@@ -203,13 +202,13 @@ class Rules:
         the three: "has not given any new orders"."""
         before = s.tokens_before(position, 5)
         near = before[-3:]
-        return bool(self.lex.negation.search(" ".join(before if "any" in near else near)))
+        return bool(Phrase(self.lex, before if "any" in near else near).search(self.lex.negation))
 
     def _wished(self, s: Sentence, position: int) -> bool:
         start, _end = s.clauses[s.clause(position)]
-        return bool(self.lex.wish.search(s.low, start, position))
+        return bool(s.search(self.lex.wish, start, position))
 
-    def _clause_has(self, s: Sentence, position: int, pattern: WordList | re.Pattern[str]) -> bool:
+    def _clause_has(self, s: Sentence, position: int, pattern: WordList | Cued) -> bool:
         """Does `pattern` occur in the clause holding `position`? Remembered per clause: rules
         ask it of every cue and name in a clause."""
         clause = s.clause(position)
@@ -217,5 +216,5 @@ class Rules:
         found = s.memo.get(key)
         if found is None:
             start, end = s.clauses[clause]
-            found = s.memo[key] = bool(pattern.search(s.low, start, end))
+            found = s.memo[key] = bool(s.search(pattern, start, end))
         return found

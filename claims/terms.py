@@ -9,13 +9,14 @@ from datetime import date, timedelta
 from mypy_extensions import trait
 
 from claims.analysis import Sentence
+from claims.cues import Cued
 from claims.rules import ANY_DIGIT, FULL_TRUCE, Candidate, Rules
 from claims.text import MAY, explicit_dates
 from truce.records import Claim
 
 _DURATION = re.compile(r"\b(\d{1,3}|thirty|sixty|ninety|one|a)[- ](day|month)s?\b")
 _NUMBERS = {"thirty": 30, "sixty": 60, "ninety": 90, "one": 1, "a": 1}
-EXPIRY = re.compile(
+EXPIRY = Cued(
     r"\b(expired?|expires|expiring|lapsed|lapses|ran out|runs out|run out|ends|is ending|will end|"
     r"came to an end|has ended|ended|is over|was over)\b"
 )
@@ -37,7 +38,7 @@ _NOT_DONE = re.compile(
     rf"\b(?:whether|if|unless|once|until|when|before|can|could|{MAY}|might|would|will|should|"
     r"must)\b"
 )
-_EARLY_END = re.compile(
+_EARLY_END = Cued(
     r"\b(ahead of schedule|prematurely|ended early|cut short|(?:is|was) (?:effectively )?(?:dead|"
     r"over)|no (?:[\w-]+ )?(?:moratorium|truce|pause|halt) any ?(?:more|longer)|no longer (?:observ\w*|bound|in (?:force|effect)|respect\w*|valid|applies)|stopped "
     r"observing|ceased to (?:observe|apply)|(?:buried|killed|torpedoed|wrecked|scuttled|sunk|"
@@ -45,7 +46,7 @@ _EARLY_END = re.compile(
     r"agreement))\b"
 )
 # a halt with no fixed end: against a 30-day window
-_OPEN_ENDED = re.compile(
+_OPEN_ENDED = Cued(
     r"\b(?:no (?:[\w-]+ )?(?:end|expiry|expiration) date|open-ended|indefinite(?:ly)?|no (?:time )?limit|"
     r"until (?:a |the )?(?:full|comprehensive|general|complete|lasting|permanent) (?:ceasefire|"
     r"truce|peace)|(?:valid|in force|remains?) (?:\w+ ){0,2}until (?:someone|either side|one side|"
@@ -55,12 +56,12 @@ _OPEN_ENDED = re.compile(
     r"breaks it|violates it)|\b(?:stay|stays|remain|remains) in (?:force|effect|place) (?:[\w-]+ )"
     r"{0,2}(?:after|beyond|past) (?:the )?(?:30|thirty)"
 )
-_START_CUE = re.compile(
+_START_CUE = Cued(
     r"\b(from|since|starting|start(?:s|ed)?|count(?:s|ed|ing)?|took effect|takes effect|into "
     r"force|in force from|effective|valid from|began|begins)\b"
 )
 # "energy infrastructure only", "limits the truce to energy sites", "not ports or railways"
-_ENERGY_ONLY = re.compile(
+_ENERGY_ONLY = Cued(
     r"\b(?:only|solely|exclusively|strictly|limit(?:s|ed|ing)?|restrict(?:s|ed|ing)?|confin(?:es|ed)"
     r"|appl(?:y|ies|ied) only)\b[\w' ]{0,25}\benergy\b|\benergy\b[\w' -]{0,30}\b(?:only|alone|"
     r"exclusively)\b|\bnot\b[\w ]{0,20}\b(?:infrastructure in general|ports|railways|bridges|roads|"
@@ -71,7 +72,7 @@ _ENERGY_ONLY = re.compile(
 
 # a deal that covers "energy infrastructure" is this one when strikes or a halt are spoken of
 # (a minerals deal covering energy assets is another)
-_HALT_TALK = re.compile(
+_HALT_TALK = Cued(
     r"\b(?:moratorium|truce|ceasefire|cease-fire|pause|halt\w*|ban|strikes?|attacks?|striking|"
     r"attacking|hit|hitting)\b"
 )
@@ -80,10 +81,9 @@ _HALT_TALK = re.compile(
 _SPARED = re.compile(
     r"\b(?:no|not|without) (?:[\w-]+ )?(?:attacks?|strikes?|hitting|shelling) (?:on|against)$"
 )
-_ENERGY_OR_MORATORIUM = re.compile(r"\benergy\b|moratorium")
+_ENERGY_OR_MORATORIUM = Cued(r"\benergy\b|moratorium")
 # the deal named again, once named in full (not "the ceasefire": it may be the full one)
-_DEAL_WORDS = ("pause", "halt", "truce", "deal", "agreement", "arrangement")
-_THE_DEAL = re.compile(rf"\b(?:the|this|that|its) (?:{'|'.join(_DEAL_WORDS)})\b")
+_THE_DEAL = Cued(r"\b(?:the|this|that|its) (?:pause|halt|truce|deal|agreement|arrangement)\b")
 # Sentence.memo: an earlier sentence of the article names the deal (set by the engine)
 DEAL_NAMED_BEFORE = "deal named before"
 
@@ -103,9 +103,9 @@ def _other_truce_in_clause(s: Sentence, position: int) -> bool:
 
 def deal_named_again(s: Sentence) -> bool:
     """ "The pause", "the truce", once an earlier sentence named the deal (see _about_deal)."""
-    if not s.memo.get(DEAL_NAMED_BEFORE) or not any(w in s.low for w in _DEAL_WORDS):
-        return False  # substring tests first: _THE_DEAL begins with \b, tried everywhere
-    return any(not _other_truce_in_clause(s, m.start()) for m in _THE_DEAL.finditer(s.low))
+    return bool(s.memo.get(DEAL_NAMED_BEFORE)) and any(
+        not _other_truce_in_clause(s, m.start()) for m in _THE_DEAL.finditer(s.low)
+    )
 
 
 @trait
@@ -129,8 +129,7 @@ class TermRules(Rules):
         if not s.has(topic):
             return False
         named = [start for start, _end in s.targets.get("energy", [])]
-        if "energy" in s.low or "moratorium" in s.low:  # cheaper than the regex scan
-            named += [m.start() for m in _ENERGY_OR_MORATORIUM.finditer(s.low)]
+        named += [m.start() for m in _ENERGY_OR_MORATORIUM.finditer(s.low)]
         if named:
             return any(not _other_truce_in_clause(s, position) for position in named)
         return deal_named_again(s)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from claims.cues import Cued
+
 # A sentence ends at . ! ? (optionally followed by a closing quote or bracket) and a space
 # before an upper-case letter, digit or opening quote, unless the word is a known abbreviation.
 # The break is group 1. The stop is matched rather than looked behind at: a regex that begins
@@ -140,7 +142,7 @@ _PERIOD = re.compile(
 EVENT = r"(?:attacks?|strikes?|raids?|assaults?|bombardments?|shelling|bombing)"
 _NAMES_EVENT = re.compile(rf"(?:'s|\u2019s)? (?:[\w-]+ )?{EVENT}\b")
 _DIGIT = re.compile(r"\d")
-_YESTERDAY = re.compile(r"\b(yesterday|last night|the previous day|a day earlier)\b")
+_YESTERDAY = Cued(r"\b(yesterday|last night|the previous day|a day earlier)\b")
 
 
 def names_month(sentence: str) -> bool:
@@ -186,7 +188,7 @@ def event_date(
     if candidates:
         where = anchor if anchor is not None else 0
         return min(candidates, key=lambda c: abs(c[0] - where))[1]
-    if ("day" in sentence or "night" in sentence) and _YESTERDAY.search(sentence):
+    if _YESTERDAY.search(sentence):
         return published - timedelta(days=1)
     return published
 
@@ -196,7 +198,7 @@ def named_days(sentence: str, published: date) -> list[tuple[int, date]]:
     of an event (see event_date)."""
     candidates: list[tuple[int, date]] = []
     # substring tests first: most sentences name no date, and a regex scan costs ~5 us
-    named = _DIGIT.search(sentence) and names_month(sentence)
+    named = names_month(sentence) and _DIGIT.search(sentence)
     for m in _EXPLICIT.finditer(sentence) if named else ():
         if _PERIOD.search(sentence[max(0, m.start() - 45) : m.start()]) and not _NAMES_EVENT.match(
             sentence, m.end()

@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # the modules an article passes through; evaluate and status are not on the hot path
 MODULES = [
     "claims/text.py",
+    "claims/cues.py",
     "claims/lexicon.py",
     "claims/analysis.py",
     "claims/rules.py",

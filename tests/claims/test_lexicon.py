@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claims.analysis import _CLAUSE, _TOKEN, Sentence, _scan, analyse
+from claims.analysis import _CLAUSE, _TOKEN, Phrase, Sentence, _scan, analyse
 from claims.engine import Engine
 from claims.lexicon import WordList, lower, lower_pattern, words
 from truce.config import load_lexicon, load_story
@@ -178,3 +178,38 @@ def test_every_list_is_indexed(engine: Engine) -> None:
     found = (getattr(engine.lex, name) for name in dir(engine.lex))
     lists = [v for v in found if isinstance(v, WordList)]
     assert lists and all(wl in engine.lex.lists for wl in lists)
+
+
+@given(sentences(VOCABULARY), st.data())
+@settings(max_examples=200, deadline=None)
+def test_a_search_in_part_of_a_sentence_finds_what_a_regex_scan_finds(
+    engine: Engine, text: str, data: st.DataObject
+) -> None:
+    sentence = analyse(engine.lex, text, 0)
+    # the bounds rules search between: token starts (a clause, the text before a cue)
+    bounds = [0, *sentence.token_starts, len(sentence.low) + 1]
+    start = data.draw(st.sampled_from(bounds))
+    end = data.draw(st.sampled_from([b for b in bounds if b >= start]))
+    for wl in engine.lex.lists:
+        expected = wl.regex.search(sentence.low, start, end)
+        found = sentence.search(wl, start, end)
+        assert (found and found.span()) == (expected and expected.span()), wl.regex.pattern[:80]
+
+
+@given(sentences(PLACE_VOCABULARY), st.data())
+@settings(max_examples=200, deadline=None)
+def test_a_phrase_finds_what_a_regex_scan_of_its_text_finds(
+    engine: Engine, text: str, data: st.DataObject
+) -> None:
+    sentence = analyse(engine.lex, text, 0)
+    tokens = [t for _s, _e, t in sentence.tokens if t not in _CLAUSE]
+    phrase = Phrase(engine.lex, tokens)
+    assert phrase.text == " ".join(tokens)
+    # where rules end a search: at a match's start
+    end = data.draw(st.sampled_from([0, *(start for start, _bits in phrase.words), 2**62]))
+    for wl in engine.lex.lists:
+        expected = [m.span() for m in wl.regex.finditer(phrase.text)]
+        assert [m.span() for m in phrase.find(wl)] == expected, wl.regex.pattern[:80]
+        first = wl.regex.search(phrase.text, 0, end)
+        found = phrase.search(wl, end)
+        assert (found and found.span()) == (first and first.span()), wl.regex.pattern[:80]
