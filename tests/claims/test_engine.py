@@ -353,7 +353,7 @@ def test_the_party_saying_the_deal_ran_out_keeps_no_promise(engine: Engine) -> N
     found = stances(engine, article(text, "2025-04-17T09:00:00Z"))
     assert "energy-halt" not in found
     assert found["window-30d"][0] == "confirms"
-    # the deal named by how it came about, then said to be over; an order negated from afar
+    # the deal said to be over, a participle in its words; an order negated from afar
     for text in (
         "The moratorium on energy strikes agreed in March has expired, Peskov said.",
         "Peskov said Putin has not given any new orders on strikes against energy facilities.",
@@ -411,7 +411,16 @@ def _wire_dateline(a: Article) -> Article:
     )
 
 
-# Russian-language outlets' spellings of Ukrainian places (TASS, RIA)
+def _rewrite(a: Article, words: dict[str, str]) -> Article:
+    def rewritten(text: str) -> str:
+        for plain, other in words.items():
+            text = text.replace(plain, other)
+        return text
+
+    return replace(a, title=rewritten(a.title), summary=rewritten(a.summary))
+
+
+# Russian-language outlets' spellings of Ukrainian places (TASS, RIA), and a number spelled out
 _RUSSIAN_SPELLINGS = {
     "Zaporizhzhia": "Zaporozhye",
     "Kharkiv": "Kharkov",
@@ -423,18 +432,8 @@ _RUSSIAN_SPELLINGS = {
     "Kyiv": "Kiev",
     "Lviv": "Lvov",
     "Enerhodar": "Energodar",
+    "30-day": "thirty-day",
 }
-
-
-def _russian_spellings(a: Article) -> Article:
-    def spelled(text: str) -> str:
-        for ukrainian, russian in _RUSSIAN_SPELLINGS.items():
-            text = text.replace(ukrainian, russian)
-        return text.replace("30-day", "thirty-day")
-
-    return replace(a, title=spelled(a.title), summary=spelled(a.summary))
-
-
 # what Russian media call Ukraine's forces
 _PARTISAN_NAMES = {
     "Ukrainian forces": "the AFU",
@@ -443,13 +442,12 @@ _PARTISAN_NAMES = {
 }
 
 
-def _partisan_names(a: Article) -> Article:
-    def named(text: str) -> str:
-        for plain, partisan in _PARTISAN_NAMES.items():
-            text = text.replace(plain, partisan)
-        return text
+def _russian_spellings(a: Article) -> Article:
+    return _rewrite(a, _RUSSIAN_SPELLINGS)
 
-    return replace(a, title=named(a.title), summary=named(a.summary))
+
+def _partisan_names(a: Article) -> Article:
+    return _rewrite(a, _PARTISAN_NAMES)
 
 
 @pytest.mark.parametrize(
