@@ -172,6 +172,12 @@ BREACHES = [
         "2025-06-18T10:00:00Z",
         {"energy-halt": ("breach", True)},
     ),
+    # a promise kept by one side and not the other names the deal itself
+    (
+        "Ukraine has kept the promise on energy, Russia has not, Zelensky said.",
+        "2025-04-02T09:00:00Z",
+        {"energy-halt": ("breach", True)},
+    ),
     # "it": the deal named in the sentence before
     (
         "The energy moratorium has run its course, Peskov said.\nKyiv had violated it almost "
