@@ -231,6 +231,7 @@ class Lexicon:
             )
             for claim in story.claims
         }
+        self.voices = {claim.id: words(claim.voices) for claim in story.claims if claim.voices}
 
     def _list(self, patterns: Iterable[str]) -> WordList:
         # the same list twice (the two sides' commitments share their cues) is one list: a

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from mypy_extensions import trait
 
-from claims.analysis import Phrase, Sentence
+from claims.analysis import PartyMention, Phrase, Sentence
 from claims.cues import Cued
 from claims.lexicon import Lexicon, WordList
 from claims.text import (
@@ -54,6 +54,22 @@ DENIED_ACCUSATION = "breach.denied-accusation"
 # the words before a thing that say it is not the one: "not a shelling attack", "an ammunition
 # depot, not energy facilities"
 NOT_THIS = re.compile(r"\b(?:not|no|rather than|instead of|never|nor)(?: (?:a|an|the|any))?$")
+
+
+def subject_names(s: Sentence, position: int) -> list[PartyMention]:
+    """The names of the subject before `position`, every side of it ("Russia and Ukraine
+    agree"). Not a place, an owner, nor someone else's object."""
+    before = [
+        p for p in s.parties if p.start < position and p.role not in ("location", "owner", "object")
+    ]
+    if not before:
+        return []
+    subject = [before[-1]]
+    for p in reversed(before[:-1]):
+        if not _AND.fullmatch(s.low[p.end : subject[0].start]):
+            break
+        subject.insert(0, p)
+    return subject
 
 
 def _armed(lex: Lexicon, s: Sentence) -> bool:
@@ -181,20 +197,11 @@ class Rules:
         return agents[-1] if agents else None
 
     def _agents(self, s: Sentence, position: int) -> list[str]:
-        """The subject before `position`, every side of it ("Russia and Ukraine agree"); else
-        the sentence's one speaker. Not a place, an owner, nor someone else's object."""
-        before = [
-            p
-            for p in s.parties
-            if p.start < position and p.role not in ("location", "owner", "object")
-        ]
-        if not before:
+        """The sides of the subject before `position` ("Russia and Ukraine agree"); else the
+        sentence's one speaker."""
+        subject = subject_names(s, position)
+        if not subject:
             return list(s.speakers) if len(s.speakers) == 1 else []
-        subject = [before[-1]]
-        for p in reversed(before[:-1]):
-            if not _AND.fullmatch(s.low[p.end : subject[0].start]):
-                break
-            subject.insert(0, p)
         return [p.party for p in subject]
 
     def _negated(self, s: Sentence, position: int) -> bool:

@@ -7,7 +7,7 @@ import re
 from mypy_extensions import trait
 
 from claims.analysis import Sentence
-from claims.rules import FULL_TRUCE, Candidate, Rules
+from claims.rules import FULL_TRUCE, Candidate, Rules, subject_names
 from claims.terms import deal_named_again
 from truce.records import Claim
 
@@ -64,6 +64,7 @@ class StatementRules(Rules):
         if not (s.maybe & topic.bit and s.has(topic)) and not (commitment and deal_named_again(s)):
             return []
         allowed = set(claim.speakers)
+        voices = self.lex.voices.get(claim.id)
         if not commitment and allowed and s.speakers and not s.speakers & allowed:
             return []  # "the White House said Putin agreed": not the Kremlin's own word
 
@@ -74,6 +75,8 @@ class StatementRules(Rules):
             if allowed:
                 agent = next((a for a in agents if a in allowed), None)
                 if agent is None:
+                    return None
+                if voices is not None and not _voiced(s, m.start(), allowed, voices):
                     return None
             else:
                 agent = agents[-1] if agents else None
@@ -148,3 +151,12 @@ def _said_expired(s: Sentence, position: int) -> bool:
     if not s.has(_EXPIRED):  # most sentences say nothing of it: one search answers them
         return False
     return any(m.start() <= position < m.end() for m in _DEAL_EXPIRED.finditer(s.low))
+
+
+def _voiced(s: Sentence, position: int, allowed: set[str], voices: re.Pattern[str]) -> bool:
+    """Is the word at `position` said under one of the claim's voices: by the sentence's
+    speaker ("Peskov said", "the Kremlin: ..."), else by its subject ("Putin agreed")?"""
+    named = [p for p in s.parties if p.role == "speaker" and p.party in allowed]
+    if not named:
+        named = [p for p in subject_names(s, position) if p.party in allowed]
+    return any(voices.fullmatch(s.low, p.start, p.end) for p in named)

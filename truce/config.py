@@ -189,7 +189,7 @@ def _claim(raw: Any, path: Path, parties: dict[str, Party]) -> Claim:
     with field("speakers"):
         if unknown:
             raise ConfigError(f"claim {claim_id}: unknown speakers {unknown}", str(path))
-    cues = {key: strings(key) for key in ("topic", "confirm", "contradict")}
+    cues = {key: strings(key) for key in ("voices", "topic", "confirm", "contradict")}
     for key, patterns in cues.items():
         with field(key):
             _check_patterns(patterns, path, f"claim {claim_id} {key}")
@@ -210,6 +210,7 @@ def _claim(raw: Any, path: Path, parties: dict[str, Party]) -> Claim:
         territory=strings("territory"),
         detector=detector,
         speakers=speakers,
+        voices=cues["voices"],
         topic=cues["topic"],
         confirm=cues["confirm"],
         contradict=cues["contradict"],

@@ -90,6 +90,8 @@ class Claim:
     territory: tuple[str, ...] = ()  # commitments: protected territory (gazetteer areas)
     detector: str = "statement"  # which rule family reads this claim
     speakers: tuple[str, ...] = ()  # parties whose statements count
+    # the names a speaker's word must come under ("the Kremlin confirmed": not its ministries)
+    voices: tuple[str, ...] = ()
     topic: tuple[str, ...] = ()  # statement cues: the subject must be mentioned
     confirm: tuple[str, ...] = ()
     contradict: tuple[str, ...] = ()
