@@ -42,6 +42,8 @@ _DENIAL = re.compile(
 _REPORTED = re.compile(
     r"\b(?:claims?|reports?|allegations?|suggestions?|assertions?) that(?: [\w'\u2019-]+){1,3}?\s*$"
 )
+# a clause that begins by taking back what came before
+_CONTRAST = re.compile(r",?\s*(?:but|though|although|yet|however)\b")
 _CALLED_FALSE = re.compile(
     r"\b(?:false|lies?|untrue|fake|nonsense|absurd|distort\w*|groundless|baseless|not true)\b"
 )
@@ -107,7 +109,7 @@ class StatementRules(Rules):
                 # the fact denied: "Russia has never rejected a ceasefire", "claims that Putin
                 # rejected a ceasefire are false" (whatever may follow: "one could work")
                 return [Candidate("contradicts", s, "statement.denied", 0.6, actor=agent or None)]
-            if self._clause_has(s, m.start(), self.lex.hedge):
+            if self._hedged(s, m.start()):
                 continue
             if commitment and _said_expired(s, m.start()):
                 continue  # "the moratorium agreed in March has expired": no promise kept now
@@ -130,6 +132,21 @@ class StatementRules(Rules):
                     )
                 ]
         return []
+
+    def _hedged(self, s: Sentence, position: int) -> bool:
+        """A hedge in the clause of `position`, or in a later one that takes it back without
+        naming anyone else: "Ukraine would support a halt, he said, but we need details first"."""
+        if self._clause_has(s, position, self.lex.hedge):
+            return True
+        clause = s.clause(position)
+        after = s.clauses[clause][1]
+        for start, end in s.clauses[clause + 1 :]:
+            if not _CONTRAST.match(s.low, start):
+                continue
+            hedge = s.search(self.lex.hedge, start, end)
+            if hedge and not any(after <= p.start < hedge.start() for p in s.parties):
+                return True
+        return False
 
     def _denied(self, s: Sentence, m: re.Match[str]) -> bool:
         """Is the cue denied ("never rejected") or reported and called false ("claims that

@@ -329,6 +329,17 @@ STATEMENTS = [
         {"ukraine-reciprocity": "confirms"},
     ),
     ("Zelensky said Kyiv was open to the idea of an energy truce but needed details.", {}),
+    # a hedge that takes the promise back later in the sentence, unless someone else hedges
+    (
+        "Ukraine would support a halt to strikes on energy, he said, but 'first we need to see "
+        "the details'.",
+        {},
+    ),
+    (
+        "Zelensky said Ukraine agreed to halt strikes on energy facilities, but Russia had yet to "
+        "confirm the list.",
+        {"ukraine-reciprocity": "confirms"},
+    ),
     (
         "Putin rejected a full 30-day ceasefire, agreeing only to spare energy facilities.",
         {"full-ceasefire-rejected": "confirms"},
