@@ -83,6 +83,15 @@ _NOT_KEPT = re.compile(
     r"was|were)(?: not|n't)(?: (?:done so|done the same|followed suit|reciprocated|stopped))?"
     r"(?=\s*(?:[.;,)'\u2019\"]|$))"
 )
+# ... "unlike Kiev", "while the Ukrainian side 'continues to attack'"
+_KEPT_UNLIKE = re.compile(
+    r"\bunlike\s+(?:the\s+)?[\w'\u2019-]+(?:\s+(?:side|regime|forces|authorities|government))?|"
+    r"(?:,|;|\bwhile|\bbut|\bwhereas)\s+(?:[\w'\u2019-]+\s+){1,3}?['\u2018\u2019\"]?"
+    r"(?:continues?|continued|keeps?|kept|goes on|went on)\s+(?:to\s+)?"
+    r"(?:attack|strik|hit|shell|violat|break|breach)\w*"
+)
+# a substring of every match of either: tested first, cheaper than the regexes
+_NOT_KEPT_MARKS = (" not", "n't", "unlike", "contin", "keep", "kept", " on ")
 
 
 @trait
@@ -253,22 +262,32 @@ class BreachRules(Rules):
                 ):
                     return p.party, "breach.violation-claim"
         # "Russia kept its word, Kyiv did not": the promise kept names the deal
-        return self._promise_not_kept(s), "breach.violation-claim"
+        return self._promise_not_kept(claim, s), "breach.violation-claim"
 
-    def _promise_not_kept(self, s: Sentence) -> str | None:
-        """ "Russia kept its word on the moratorium, Kyiv did not": the side named in the
-        negated clause after another side's kept promise."""
-        if " not" not in s.low and "n't" not in s.low:
-            return None  # both are in every _NOT_KEPT match: cheaper than trying it everywhere
-        for m in _NOT_KEPT.finditer(s.low):
-            kept = _KEPT.search(s.low, 0, m.start())
-            if kept is None or self._negated(s, kept.start()):
-                continue
-            keeper = self._agent(s, kept.start())
-            breaker = self._agent(s, m.end())
-            if breaker is not None and keeper not in (None, breaker):
-                return breaker
+    def _promise_not_kept(self, claim: Claim, s: Sentence) -> str | None:
+        """ "Russia kept its word on the moratorium, Kyiv did not" ("..., unlike Kiev", "...,
+        while Kyiv continues to attack"): the side named in the clause after another side's
+        kept promise."""
+        if not any(mark in s.low for mark in _NOT_KEPT_MARKS):
+            return None
+        for pattern in (_NOT_KEPT, _KEPT_UNLIKE):
+            for m in pattern.finditer(s.low):
+                kept = _KEPT.search(s.low, 0, m.start())
+                if kept is None or self._negated(s, kept.start()):
+                    continue
+                if self._other_targets_after(claim, s, m.end()):
+                    continue  # "..., while Kyiv keeps shelling Belgorod": no energy named
+                keeper = self._agent(s, kept.start())
+                breaker = self._agent(s, m.end())
+                if breaker is not None and keeper not in (None, breaker):
+                    return breaker
         return None
+
+    def _other_targets_after(self, claim: Claim, s: Sentence, position: int) -> bool:
+        """Does the clause after `position` name only targets the claim does not protect?"""
+        end = s.clauses[s.clause(position)][1]
+        named = {c for c, spans in s.targets.items() if any(position <= a < end for a, _ in spans)}
+        return bool(named) and not named & set(claim.targets)
 
     def _target_class(self, claim: Claim, s: Sentence) -> str | None:
         for cls in claim.targets:

@@ -178,6 +178,17 @@ BREACHES = [
         "2025-04-02T09:00:00Z",
         {"energy-halt": ("breach", True)},
     ),
+    (
+        "The Russian side observed the moratorium on energy strikes, unlike Kiev, Peskov said.",
+        "2025-04-02T09:00:00Z",
+        {"ukraine-reciprocity": ("breach", True)},
+    ),
+    (
+        "Russia is strictly observing the energy moratorium, while the Ukrainian side 'continues "
+        "to attack almost every day', Peskov said.",
+        "2025-04-02T09:00:00Z",
+        {"ukraine-reciprocity": ("breach", True)},
+    ),
     # "it": the deal named in the sentence before
     (
         "The energy moratorium has run its course, Peskov said.\nKyiv had violated it almost "
@@ -227,6 +238,12 @@ NOT_BREACHES = [
         "Russian air defences shot down three of their own attack drones heading for Ukrainian "
         "power plants.",
         "2025-03-19T07:00:00Z",
+    ),
+    # the promise kept, and the other side's attacks on what it does not cover
+    (
+        "Russia is strictly observing the energy moratorium, while Kyiv keeps shelling homes in "
+        "Belgorod, Peskov said.",
+        "2025-04-02T09:00:00Z",
     ),
     # another story entirely
     (
