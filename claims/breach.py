@@ -83,6 +83,11 @@ _NOT_KEPT = re.compile(
     r"was|were)(?: not|n't)(?: (?:done so|done the same|followed suit|reciprocated|stopped))?"
     r"(?=\s*(?:[.;,)'\u2019\"]|$))"
 )
+# "has not struck", "had not carried out any strikes": a denial for the time it speaks of
+_NOT_STRUCK = Cued(
+    r"\b(?:has|have|had|did)(?: not|n't)\s+(?:(?:carried out|conducted|launched|made)\s+"
+    r"(?:any\s+|a single\s+)?)?(?:struck|attacked|hit|targeted|shelled|strikes|attacks)\b"
+)
 # ... "unlike Kiev", "while the Ukrainian side 'continues to attack'"
 _KEPT_UNLIKE = re.compile(
     r"\bunlike\s+(?:the\s+)?[\w'\u2019-]+(?:\s+(?:side|regime|forces|authorities|government))?|"
@@ -425,14 +430,29 @@ class BreachRules(Rules):
     def _quiet(self, claim: Claim, s: Sentence, sentences: list[Sentence]) -> list[Candidate]:
         """ "No attacks on energy facilities were recorded" in the protected ground (named in
         the sentence, else in the article: "no hits on energy facilities" over a report from
-        Kharkiv): the halt holds there."""
+        Kharkiv): the halt holds there. Or the committed side has not struck what it promised
+        to spare ("Ukraine has not struck Russian energy facilities since the pause began")."""
         # the targets first: a list lookup, where the regex scans the sentence
-        if not any(s.targets.get(cls) for cls in claim.targets) or not s.has(_NO_ATTACKS):
+        if not any(s.targets.get(cls) for cls in claim.targets):
+            return []
+        for m in _NOT_STRUCK.finditer(s.low):
+            if claim.party in self._agents(s, m.start()) and self._spared(claim, s, m.end()):
+                return [Candidate("confirms", s, "commitment.not-struck", 0.6, actor=claim.party)]
+        if not s.has(_NO_ATTACKS):
             return []
         sides = self._grounds(s) or {side for other in sentences for side in self._grounds(other)}
         if sides and sides <= set(claim.territory):
             return [Candidate("confirms", s, "commitment.no-attacks-recorded", 0.6)]
         return []
+
+    def _spared(self, claim: Claim, s: Sentence, position: int) -> bool:
+        """Is a target the claim protects named in the clause after `position`, on protected
+        ground or no ground named?"""
+        end = s.clauses[s.clause(position)][1]
+        if not any(position <= a < end for cls in claim.targets for a, _ in s.targets.get(cls, [])):
+            return False
+        side, _place = self._target_side(s, position)
+        return side is None or side in claim.territory
 
     def _grounds(self, s: Sentence) -> set[str]:
         """Whose ground a sentence is about: its places, and the operators it names."""

@@ -346,6 +346,13 @@ STATEMENTS = [
         {"ukraine-reciprocity": "confirms"},
     ),
     ("Zelensky said Kyiv was open to the idea of an energy truce but needed details.", {}),
+    # the committed side has not struck what it promised to spare
+    (
+        "Ukraine's forces had not carried out any strikes on Russian energy facilities since the "
+        "moratorium was agreed, the General Staff said.",
+        {"ukraine-reciprocity": "confirms"},
+    ),
+    ("Ukraine has not struck homes in Belgorod, Zelensky said.", {}),
     # a hedge that takes the promise back later in the sentence, unless someone else hedges
     (
         "Ukraine would support a halt to strikes on energy, he said, but 'first we need to see "
