@@ -23,6 +23,9 @@ _BACKGROUND = re.compile(
     r"\b(?:hours|days|weeks|minutes|moments|shortly|soon|just) (?:after|before)(?: [\w'\u2019-]+){1,4} ?$"
 )
 
+# a cue a few words after "whether" is asked, not said
+_ASKED = re.compile(r"\bwhether(?: [\w'\u2019-]+){1,4} ?$")
+
 # the deal, its words, and its end in the past tense ("ends on 16 April" is said of a deal that
 # holds): "the moratorium on strikes agreed in March has expired"
 _EXPIRED = re.compile(r"expired|lapsed|ran out|run out|came to an end|has ended|is over|was over")
@@ -71,6 +74,8 @@ class StatementRules(Rules):
             return []  # "the White House said Putin agreed": not the Kremlin's own word
 
         def usable(m: re.Match[str]) -> str | None:
+            if "whether" in s.low and _ASKED.search(s.low, 0, m.start()):
+                return None  # "silent on whether Kyiv will halt strikes": a question
             agents = self._agents(s, m.start())
             if agents and self._acted_before(s, m.start()):
                 return None  # "Russian drones struck X ... the halt agreed": struck, not agreed

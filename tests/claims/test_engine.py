@@ -285,6 +285,9 @@ OFF_TOPIC = [
     "Iraq protests\nProtesters attacked the U.S. embassy in Baghdad, Washington said.",
     "North Korea is no longer bound by its nuclear test moratorium, Kim says.",
     "Putin thanks Trump\nA U.S. tip helped Russia thwart a terrorist attack, the Kremlin said.",
+    # a moratorium of another kind
+    "Ukraine's energy regulator extended the moratorium on disconnecting households for unpaid "
+    "bills until the end of the month.",
 ]
 
 
@@ -346,6 +349,9 @@ STATEMENTS = [
         {"ukraine-reciprocity": "confirms"},
     ),
     ("Zelensky said Kyiv was open to the idea of an energy truce but needed details.", {}),
+    # asked or expected, not said
+    ("Bankova was silent on whether Ukraine will halt strikes on Russian energy facilities.", {}),
+    ("EU diplomats said they expected Ukraine to observe the pause on energy strikes.", {}),
     # the committed side has not struck what it promised to spare
     (
         "Ukraine's forces had not carried out any strikes on Russian energy facilities since the "
