@@ -604,6 +604,10 @@ def _role(lex: Lexicon, sentence: Sentence, start: int, end: int) -> str:
     placed = bool(previous) and previous[-1] in _LOCATIVE
     if speech_follows(lex, sentence, end) and (not placed or lex.officials.fullmatch(previous[0])):
         return "speaker"
+    if previous[-1:] == ["of"] and any(
+        e == start - 4 for spans in sentence.targets.values() for _s, e in spans
+    ):
+        return "owner"  # "a fuel depot of Russian occupation forces": whose depot
     # what follows a name begins with a space or a possessive ("Russian drones", "Russia's
     # drones") or none of the three regexes below can match: a cheap test first
     weapon = owned = None

@@ -172,6 +172,13 @@ BREACHES = [
         "2025-06-18T10:00:00Z",
         {"energy-halt": ("breach", True)},
     ),
+    # the attacker's own word; "a depot of Russian forces" names whose depot, not who struck
+    (
+        "Defence Forces hit a fuel depot of Russian occupation forces near Dovzhansk, the General "
+        "Staff said.",
+        "2025-04-08T09:00:00Z",
+        {"ukraine-reciprocity": ("breach", False)},
+    ),
     # a promise kept by one side and not the other names the deal itself
     (
         "Ukraine has kept the promise on energy, Russia has not, Zelensky said.",
