@@ -213,6 +213,11 @@ NOT_BREACHES = [
     ),
     ("Kyiv will not stop hitting Russian refineries, an adviser said.", "2025-03-20T07:00:00Z"),
     (
+        "Russia is amassing missiles to strike Ukraine's energy system once the moratorium ends, "
+        "Zelensky said.",
+        "2025-04-15T07:00:00Z",
+    ),
+    (
         "Russian missiles hit the Kharkiv power plant in 2022, destroying it.",
         "2025-03-28T07:00:00Z",
     ),
