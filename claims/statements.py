@@ -62,6 +62,8 @@ class StatementRules(Rules):
         promise ("Kyiv has not agreed to halt strikes") contradicts it; a cue in a clause about
         a full ceasefire is about that other proposal; a hedge in the cue's clause is no
         agreement."""
+        if s.text.rstrip(" '\"\u2019\u201d").endswith("?"):
+            return []  # "Will Ukraine stop hitting Russian refineries?": asked, not said
         topic, confirm, contradict = self.lex.claim_patterns[claim.id]
         commitment = claim.detector == "commitment"
         # asked for every claim: the bit test answers most sentences without a call; a

@@ -222,6 +222,10 @@ NOT_BREACHES = [
         "2025-03-28T07:00:00Z",
     ),
     (
+        "Ukraine's drones have set Russian refineries ablaze for more than a year.",
+        "2025-03-19T07:00:00Z",
+    ),
+    (
         "Russian drones hit a Naftogaz gas site, the heaviest strike since the moratorium expired.",
         "2025-04-22T07:00:00Z",
     ),
@@ -362,6 +366,7 @@ STATEMENTS = [
     ),
     ("Zelensky said Kyiv was open to the idea of an energy truce but needed details.", {}),
     # asked or expected, not said
+    ("Will Ukraine stop hitting Russian energy facilities?", {}),
     ("Bankova was silent on whether Ukraine will halt strikes on Russian energy facilities.", {}),
     ("EU diplomats said they expected Ukraine to observe the pause on energy strikes.", {}),
     # the committed side has not struck what it promised to spare
