@@ -26,6 +26,9 @@ _BACKGROUND = re.compile(
 # a cue a few words after "whether" is asked, not said
 _ASKED = re.compile(r"\bwhether(?: [\w'\u2019-]+){1,4} ?$")
 
+# the deal's term over, as agreed: not "ended early", nor "is dead"
+_RAN_OUT = re.compile(r"\b(?:expired|lapsed|ran out|run out|runs out)\b")
+
 # the deal, its words, and its end in the past tense ("ends on 16 April" is said of a deal that
 # holds): "the moratorium on strikes agreed in March has expired"
 _EXPIRED = re.compile(r"expired|lapsed|ran out|run out|came to an end|has ended|is over|was over")
@@ -93,7 +96,10 @@ class StatementRules(Rules):
                 return None
             return agent or ""
 
-        for m in s.find(contradict):
+        # "the moratorium has expired, Russia is no longer bound by it": its term ran out,
+        # no promise was taken back
+        ran_out = commitment and bool(_RAN_OUT.search(s.low))
+        for m in s.find(contradict) if not ran_out else ():
             agent = usable(m)
             hedged = self._clause_has(s, m.start(), self.lex.hedge)
             if agent is not None and not hedged and not self._negated(s, m.start()):

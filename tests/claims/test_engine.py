@@ -434,6 +434,8 @@ def test_the_party_saying_the_deal_ran_out_keeps_no_promise(engine: Engine) -> N
     for text in (
         "The moratorium on energy strikes agreed in March has expired, Peskov said.",
         "Peskov said Putin has not given any new orders on strikes against energy facilities.",
+        # nor is being free of it once its term ran out a promise taken back
+        "The 30-day energy moratorium has expired, and Russia is no longer bound by it, Peskov said.",
     ):
         assert "energy-halt" not in stances(engine, article(text, "2025-04-17T09:00:00Z"))
     kept = "Russia honoured its pledge on energy strikes, Ushakov said as the term ran out."
