@@ -95,8 +95,11 @@ _KEPT_UNLIKE = re.compile(
     r"(?:continues?|continued|keeps?|kept|goes on|went on)\s+(?:to\s+)?"
     r"(?:attack|strik|hit|shell|violat|break|breach)\w*"
 )
-# a substring of every match of either: tested first, cheaper than the regexes
-_NOT_KEPT_MARKS = (" not", "n't", "unlike", "contin", "keep", "kept", " on ")
+# each with the substrings one of which is in every match: tested first, cheaper than a regex
+_NOT_KEPT_FORMS = (
+    (_NOT_KEPT, (" not", "n't")),
+    (_KEPT_UNLIKE, ("unlike", "contin", "keep", "kept", "goes on", "went on")),
+)
 
 
 @trait
@@ -273,9 +276,9 @@ class BreachRules(Rules):
         """ "Russia kept its word on the moratorium, Kyiv did not" ("..., unlike Kiev", "...,
         while Kyiv continues to attack"): the side named in the clause after another side's
         kept promise."""
-        if not any(mark in s.low for mark in _NOT_KEPT_MARKS):
-            return None
-        for pattern in (_NOT_KEPT, _KEPT_UNLIKE):
+        for pattern, marks in _NOT_KEPT_FORMS:
+            if not any(mark in s.low for mark in marks):
+                continue
             for m in pattern.finditer(s.low):
                 kept = _KEPT.search(s.low, 0, m.start())
                 if kept is None or self._negated(s, kept.start()):
