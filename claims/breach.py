@@ -276,6 +276,20 @@ class BreachRules(Rules):
         """ "Russia kept its word on the moratorium, Kyiv did not" ("..., unlike Kiev", "...,
         while Kyiv continues to attack"): the side named in the clause after another side's
         kept promise."""
+        found = s.memo.get("not kept")
+        if found is None:
+            found = s.memo["not kept"] = self._promises_not_kept(s)
+        for breaker, end in found:
+            if not self._other_targets_after(claim, s, end):
+                return breaker  # not "..., while Kyiv keeps shelling Belgorod": no energy named
+        return None
+
+    def _promises_not_kept(self, s: Sentence) -> list[tuple[str, int]]:
+        """(who did not keep it, where that is said) for each promise kept then not; once a
+        sentence, whatever the claim."""
+        found: list[tuple[str, int]] = []
+        if _KEPT.search(s.low) is None:
+            return found  # most sentences keep no promise: one scan answers them
         for pattern, marks in _NOT_KEPT_FORMS:
             if not any(mark in s.low for mark in marks):
                 continue
@@ -283,13 +297,11 @@ class BreachRules(Rules):
                 kept = _KEPT.search(s.low, 0, m.start())
                 if kept is None or self._negated(s, kept.start()):
                     continue
-                if self._other_targets_after(claim, s, m.end()):
-                    continue  # "..., while Kyiv keeps shelling Belgorod": no energy named
                 keeper = self._agent(s, kept.start())
                 breaker = self._agent(s, m.end())
                 if breaker is not None and keeper not in (None, breaker):
-                    return breaker
-        return None
+                    found.append((breaker, m.end()))
+        return found
 
     def _other_targets_after(self, claim: Claim, s: Sentence, position: int) -> bool:
         """Does the clause after `position` name only targets the claim does not protect?"""
@@ -438,7 +450,12 @@ class BreachRules(Rules):
         # the targets first: a list lookup, where the regex scans the sentence
         if not any(s.targets.get(cls) for cls in claim.targets):
             return []
-        for m in _NOT_STRUCK.finditer(s.low):
+        not_struck = s.memo.get("not struck")
+        if not_struck is None:
+            # " not" or "n't" is in every match: a substring test spares most sentences the scan
+            negated = " not" in s.low or "n't" in s.low
+            not_struck = s.memo["not struck"] = _NOT_STRUCK.finditer(s.low) if negated else []
+        for m in not_struck:
             if claim.party in self._agents(s, m.start()) and self._spared(claim, s, m.end()):
                 return [Candidate("confirms", s, "commitment.not-struck", 0.6, actor=claim.party)]
         if not s.has(_NO_ATTACKS):

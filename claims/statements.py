@@ -65,7 +65,7 @@ class StatementRules(Rules):
         promise ("Kyiv has not agreed to halt strikes") contradicts it; a cue in a clause about
         a full ceasefire is about that other proposal; a hedge in the cue's clause is no
         agreement."""
-        if s.text.rstrip(" '\"\u2019\u201d").endswith("?"):
+        if "?" in s.text and s.text.rstrip(" '\"\u2019\u201d").endswith("?"):
             return []  # "Will Ukraine stop hitting Russian refineries?": asked, not said
         topic, confirm, contradict = self.lex.claim_patterns[claim.id]
         commitment = claim.detector == "commitment"
@@ -98,8 +98,9 @@ class StatementRules(Rules):
 
         # "the moratorium has expired, Russia is no longer bound by it": its term ran out,
         # no promise was taken back
-        ran_out = commitment and bool(_RAN_OUT.search(s.low))
-        for m in s.find(contradict) if not ran_out else ():
+        for m in s.find(contradict):
+            if commitment and _RAN_OUT.search(s.low):
+                break
             agent = usable(m)
             hedged = self._clause_has(s, m.start(), self.lex.hedge)
             if agent is not None and not hedged and not self._negated(s, m.start()):
