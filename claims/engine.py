@@ -191,6 +191,7 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
                 if not found:
                     found += self._party_on_terms(claim, s, published)
                     found += self._quiet(claim, s, sentences)
+                    found += self._deal_held(claim, s)
             return found
         if market or (claim.while_deal_runs and not timely):
             return []

@@ -23,6 +23,11 @@ _BACKGROUND = re.compile(
     r"\b(?:hours|days|weeks|minutes|moments|shortly|soon|just) (?:after|before)(?: [\w'\u2019-]+){1,4} ?$"
 )
 
+# the deal holding ("has largely held", "is holding"), said of it as a whole
+_HELD = re.compile(
+    r"\b(?:has|have|had) ['\"]?(?:(?:largely|generally|mostly|broadly|so far|by and large) )?held\b|"
+    r"\b(?:is|was|are|were) ['\"]?(?:(?:largely|generally|mostly|broadly|still) )?holding\b"
+)
 # a cue a few words after "whether" is asked, not said
 _ASKED = re.compile(r"\bwhether(?: [\w'\u2019-]+){1,4} ?$")
 
@@ -146,6 +151,21 @@ class StatementRules(Rules):
                     )
                 ]
         return []
+
+    def _deal_held(self, claim: Claim, s: Sentence) -> list[Candidate]:
+        """ "The halt on energy strikes has largely held on both sides": the deal said to hold
+        confirms each side's promise, or only the promise of the side named holding it."""
+        held = _HELD.search(s.low) if "held" in s.low or "holding" in s.low else None
+        if held is None or self._negated(s, held.start()) or self._hedged(s, held.start()):
+            return []
+        start, _end = s.clauses[s.clause(held.start())]
+        topic = self.lex.claim_patterns[claim.id][0]
+        if not s.search(topic, start, held.start()) or _ASKED.search(s.low, 0, held.start()):
+            return []
+        sides = {p.party for p in s.parties if p.role != "speaker" and start <= p.start}
+        if sides and not s.has(self.lex.mutual) and claim.party not in sides:
+            return []
+        return [Candidate("confirms", s, "commitment.deal-held", 0.6)]
 
     def _hedged(self, s: Sentence, position: int) -> bool:
         """A hedge in the clause of `position`, or in a later one that takes it back without

@@ -365,6 +365,14 @@ STATEMENTS = [
         {"ukraine-reciprocity": "confirms"},
     ),
     ("Zelensky said Kyiv was open to the idea of an energy truce but needed details.", {}),
+    # the deal said to hold confirms each side's promise; not held, or asked, it confirms none
+    (
+        "Kellogg said the halt on strikes against energy infrastructure 'has largely held' on "
+        "both sides.",
+        {"energy-halt": "confirms", "ukraine-reciprocity": "confirms"},
+    ),
+    ("The energy moratorium has not held, Zelensky said.", {}),
+    ("Analysts said it was difficult to judge whether the moratorium was holding.", {}),
     # asked or expected, not said
     ("Will Ukraine stop hitting Russian energy facilities?", {}),
     ("Bankova was silent on whether Ukraine will halt strikes on Russian energy facilities.", {}),
