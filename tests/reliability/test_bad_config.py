@@ -75,12 +75,19 @@ def test_the_real_claims_file_broken_in_the_middle_names_the_line(
     story = seeds / "broken-story"
     story.mkdir()
     lines = (ROOT / "seeds/energy-truce-2025/claims.yaml").read_text().splitlines()
-    lines[40] = lines[40] + " ]]: {"
+    # a line of data in the middle (a comment would stay a comment)
+    index = next(
+        i
+        for i in range(40, len(lines))
+        if lines[i].strip() and not lines[i].lstrip().startswith("#")
+    )
+    lines[index] += " ]]: {"
     (story / "claims.yaml").write_text("\n".join(lines))
     code, _, err = run(
         capsys, "eval", str(ROOT / "tests/data/labelled/test.jsonl"), "--story", str(story)
     )
-    assert code == 2 and err.startswith(f"Error: {story / 'claims.yaml'}:41: invalid YAML: ")
+    where = f"{story / 'claims.yaml'}:{index + 1}"
+    assert code == 2 and err.startswith(f"Error: {where}: invalid YAML: "), err
     assert len(err.splitlines()) == 1
 
 
