@@ -23,6 +23,8 @@ _BACKGROUND = re.compile(
     r"\b(?:hours|days|weeks|minutes|moments|shortly|soon|just) (?:after|before)(?: [\w'\u2019-]+){1,4} ?$"
 )
 
+# what the subject goes on to say: "Peskov rejected the claims, saying ..."
+_SAYING = re.compile(r",\s+(?:saying|adding|insisting|stressing|noting|arguing)\b")
 # the deal holding ("has largely held", "is holding"), said of it as a whole
 _HELD = re.compile(
     r"\b(?:has|have|had) ['\"]?(?:(?:largely|generally|mostly|broadly|so far|by and large) )?held\b|"
@@ -208,6 +210,11 @@ def _voiced(s: Sentence, position: int, allowed: set[str], voices: re.Pattern[st
     """Is the word at `position` said under one of the claim's voices: by the sentence's
     speaker ("Peskov said", "the Kremlin: ..."), else by its subject ("Putin agreed")?"""
     named = [p for p in s.parties if p.role == "speaker" and p.party in allowed]
+    said = _SAYING.search(s.low, 0, position) if not named and "ing" in s.low else None
+    if said:
+        # "Peskov rejected the claims, saying Russia observes the moratorium Putin ordered":
+        # the sentence's subject speaks
+        named = [p for p in s.parties if p.start < said.start() and p.role == "agent"][:1]
     if not named:
-        named = [p for p in subject_names(s, position) if p.party in allowed]
-    return any(voices.fullmatch(s.low, p.start, p.end) for p in named)
+        named = subject_names(s, position)
+    return any(p.party in allowed and voices.fullmatch(s.low, p.start, p.end) for p in named)

@@ -357,6 +357,11 @@ STATEMENTS = [
         {"energy-halt": "confirms"},
     ),
     (
+        "Peskov rejected the reports, saying the Russian military was observing the moratorium on "
+        "energy strikes ordered by Putin.",
+        {"energy-halt": "confirms", "kremlin-confirmed": "confirms"},
+    ),
+    (
         "Russia agreed to halt strikes on energy infrastructure for 30 days.",
         {"energy-halt": "confirms", "window-30d": "confirms"},
     ),
