@@ -75,9 +75,7 @@ _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are)(?: [\w-]+ly)?$")
 _IT = re.compile(r" it\b")
 _CONDITIONAL = re.compile(rf"\b(if|unless|whether|could|would|might|{MAY}|should|likely)\b")
 # "Russia observes the moratorium, Kyiv does not": the promise, then who did not keep it
-_KEPT = re.compile(
-    r"\b(?:observ|compl[iy]|abid|honou?r|respect|adher|stick|stuck|kept|keep|fulfil)"
-)
+_KEPT = Cued(r"\b(?:observ|compl[iy]|abid|honou?r|respect|adher|stick|stuck|kept|keep|fulfil)")
 _NOT_KEPT = re.compile(
     r"(?:,|;|\bwhile|\bbut|\bwhereas)\s+(?:[\w'\u2019-]+\s+){1,3}?(?:does|did|has|have|had|is|"
     r"was|were)(?: not|n't)(?: (?:done so|done the same|followed suit|reciprocated|stopped))?"
@@ -260,6 +258,8 @@ class BreachRules(Rules):
         negated clause after another side's kept promise."""
         if " not" not in s.low and "n't" not in s.low:
             return None  # both are in every _NOT_KEPT match: cheaper than trying it everywhere
+        if _KEPT.search(s.low) is None:
+            return None  # no promise kept: _NOT_KEPT costs ~30,000 instructions a sentence
         for m in _NOT_KEPT.finditer(s.low):
             kept = _KEPT.search(s.low, 0, m.start())
             if kept is None or self._negated(s, kept.start()):
