@@ -76,7 +76,7 @@ _IT = re.compile(r" it\b")
 _CONDITIONAL = re.compile(rf"\b(if|unless|whether|could|would|might|{MAY}|should|likely)\b")
 # "Russia observes the moratorium, Kyiv does not": the promise, then who did not keep it
 _KEPT = Cued(r"\b(?:observ|compl[iy]|abid|honou?r|respect|adher|stick|stuck|kept|keep|fulfil)")
-_NOT_KEPT = re.compile(
+_NOT_KEPT = Cued(
     r"(?:,|;|\bwhile|\bbut|\bwhereas)\s+(?:[\w'\u2019-]+\s+){1,3}?(?:does|did|has|have|had|is|"
     r"was|were)(?: not|n't)(?: (?:done so|done the same|followed suit|reciprocated|stopped))?"
     r"(?=\s*(?:[.;,)'\u2019\"]|$))"
