@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any, NamedTuple
 
 from claims.cues import Cued
@@ -115,30 +115,32 @@ class PlaceMention(NamedTuple):
     place: Place
 
 
-@dataclass
 class Sentence:
-    """Offsets are relative to the sentence; `offset` places it in the article text."""
+    """Offsets are relative to the sentence; `offset` places it in the article text. A plain
+    class, not a dataclass: the compiled engine builds one per sentence, and the __init__ that
+    dataclasses writes runs as Python, a call per field default (~4,000 instructions)."""
 
-    text: str
-    offset: int
-    low: str = ""  # the text lower-cased, offsets kept: what the word lists search
-    tokens: list[tuple[int, int, str]] = field(default_factory=list)
-    token_starts: list[int] = field(default_factory=list)  # for bisection
-    parties: list[PartyMention] = field(default_factory=list)
-    places: list[PlaceMention] = field(default_factory=list)
-    attacks: list[tuple[int, int]] = field(default_factory=list)  # not negated or halted
-    targets: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
-    speakers: set[str] = field(default_factory=set)
-    deniers: set[str] = field(default_factory=set)  # speakers whose word is a denial
-    clauses: list[tuple[int, int]] = field(default_factory=list)
-    # each word's offset and the word lists that can begin there (Lexicon.word_bits)
-    words: list[tuple[int, int]] = field(default_factory=list)
-    whole: int = 0  # the word lists some word matches alone
-    maybe: int = 0  # the word lists some word can begin
-    # what rules work out about the sentence whatever the claim, worked out once
-    memo: dict[Any, Any] = field(default_factory=dict, repr=False)
-    _seen: dict[int, bool] = field(default_factory=dict, repr=False)
-    _found: dict[int, list[re.Match[str]]] = field(default_factory=dict, repr=False)
+    def __init__(self, text: str, offset: int, low: str = ""):
+        self.text = text
+        self.offset = offset
+        self.low = low  # the text lower-cased, offsets kept: what the word lists search
+        self.tokens: list[tuple[int, int, str]] = []
+        self.token_starts: list[int] = []  # for bisection
+        self.parties: list[PartyMention] = []
+        self.places: list[PlaceMention] = []
+        self.attacks: list[tuple[int, int]] = []  # not negated or halted
+        self.targets: dict[str, list[tuple[int, int]]] = {}
+        self.speakers: set[str] = set()
+        self.deniers: set[str] = set()  # speakers whose word is a denial
+        self.clauses: list[tuple[int, int]] = []
+        # each word's offset and the word lists that can begin there (Lexicon.word_bits)
+        self.words: list[tuple[int, int]] = []
+        self.whole = 0  # the word lists some word matches alone
+        self.maybe = 0  # the word lists some word can begin
+        # what rules work out about the sentence whatever the claim, worked out once
+        self.memo: dict[Any, Any] = {}
+        self._seen: dict[int, bool] = {}
+        self._found: dict[int, list[re.Match[str]]] = {}
 
     def has(self, pattern: WordList | Cued | re.Pattern[str]) -> bool:
         """Does `pattern` occur in the lower-cased sentence? Remembered: several claims ask."""

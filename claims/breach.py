@@ -75,10 +75,8 @@ _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are)(?: [\w-]+ly)?$")
 _IT = re.compile(r" it\b")
 _CONDITIONAL = re.compile(rf"\b(if|unless|whether|could|would|might|{MAY}|should|likely)\b")
 # "Russia observes the moratorium, Kyiv does not": the promise, then who did not keep it
-_KEPT = re.compile(
-    r"\b(?:observ|compl[iy]|abid|honou?r|respect|adher|stick|stuck|kept|keep|fulfil)"
-)
-_NOT_KEPT = re.compile(
+_KEPT = Cued(r"\b(?:observ|compl[iy]|abid|honou?r|respect|adher|stick|stuck|kept|keep|fulfil)")
+_NOT_KEPT = Cued(
     r"(?:,|;|\bwhile|\bbut|\bwhereas)\s+(?:[\w'\u2019-]+\s+){1,3}?(?:does|did|has|have|had|is|"
     r"was|were)(?: not|n't)(?: (?:done so|done the same|followed suit|reciprocated|stopped))?"
     r"(?=\s*(?:[.;,)'\u2019\"]|$))"
@@ -89,7 +87,7 @@ _NOT_STRUCK = Cued(
     r"(?:any\s+|a single\s+)?)?(?:struck|attacked|hit|targeted|shelled|strikes|attacks)\b"
 )
 # ... "unlike Kiev", "while the Ukrainian side 'continues to attack'"
-_KEPT_UNLIKE = re.compile(
+_KEPT_UNLIKE = Cued(
     r"\bunlike\s+(?:the\s+)?[\w'\u2019-]+(?:\s+(?:side|regime|forces|authorities|government))?|"
     r"(?:,|;|\bwhile|\bbut|\bwhereas)\s+(?:[\w'\u2019-]+\s+){1,3}?['\u2018\u2019\"]?"
     r"(?:continues?|continued|keeps?|kept|goes on|went on)\s+(?:to\s+)?"

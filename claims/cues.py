@@ -104,25 +104,120 @@ def could_match(needs: Needs, text: str) -> bool:
     return any(all(any(s in text for s in clause) for clause in branch) for branch in needs)
 
 
+def starts(pattern: re.Pattern[str]) -> tuple[tuple[str, ...], bool] | None:
+    """The texts one of which every match of `pattern` begins with, and whether each begins
+    where a word does (the pattern opens with "\\b" and they with a word character); None
+    when a match may begin with anything ("\\d+", "[\\w ]"). `re` tries a pattern that
+    begins with "\\b" or a lookbehind at every character; where these texts are is a few
+    substring searches."""
+    if pattern.flags & re.IGNORECASE:
+        return None
+    items = list(sre_parse.parse(pattern.pattern, pattern.flags))
+    boundary = bool(items) and items[0] == (sre.AT, sre.AT_BOUNDARY)
+    found = _starts(items)
+    if not found or "" in found:
+        return None
+    texts = tuple(sorted(s for s in found if not any(o != s and s.startswith(o) for o in found)))
+    return texts, boundary and all(_is_word(s[0]) for s in texts)
+
+
+def _starts(items: Iterable[Any]) -> set[str] | None:
+    """The literal texts a match of the parsed `items` begins with ("" when it may be empty),
+    or None when it may begin with anything."""
+    items = list(items)
+    for index, (op, av) in enumerate(items):
+        if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+            continue  # takes no character
+        if op is sre.LITERAL:
+            run = []
+            for next_op, next_av in items[index:]:
+                if next_op is not sre.LITERAL:
+                    break
+                run.append(chr(next_av))
+            return {"".join(run)}
+        if op is sre.BRANCH:
+            branches = [_starts(list(branch) + items[index + 1 :]) for branch in av[1]]
+            if any(b is None for b in branches):
+                return None
+            return {s for b in branches if b is not None for s in b}
+        if op is sre.SUBPATTERN and not av[1] & re.IGNORECASE:
+            return _starts(list(av[3]) + items[index + 1 :])
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            repeated = _starts(av[2])
+            if repeated is None:
+                return None
+            if av[0] >= 1 and "" not in repeated:
+                return repeated
+            after = _starts(items[index + 1 :])  # "(?:the )?pause": "the " or "pause"
+            return None if after is None else (repeated - {""}) | after
+        if op is sre.IN and len(av) <= 8 and all(o is sre.LITERAL for o, _a in av):
+            return {chr(a) for _o, a in av}
+        return None
+    return {""}
+
+
+def _is_word(c: str) -> bool:
+    """A character `re` reads as part of a word ("\\w" in a str pattern)."""
+    return c.isalnum() or c == "_"
+
+
 class Cued:
     """A compiled regex for whole sentences, which tests a text for the substrings it needs
-    (see `needs`) before it scans it. Part of a text (`pos`, `endpos`) is tested as the
-    whole: what the whole lacks, no part has."""
+    (see `needs`) before it scans it, and then tries it only where a match can begin (see
+    `starts`). Part of a text (`pos`, `endpos`) is tested as the whole: what the whole lacks,
+    no part has."""
 
     def __init__(self, pattern: str, flags: int = 0):
         self.regex = re.compile(pattern, flags)
         self.pattern = pattern
         self.needs = needs(self.regex)
+        found = starts(self.regex)
+        self.starts = found[0] if found else ()
+        self.at_word = found[1] if found else False
 
     def possible(self, text: str) -> bool:
         return self.needs is None or could_match(self.needs, text)
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        return self.regex.search(text, pos, endpos) if self.possible(text) else None
+        if not self.possible(text):
+            return None
+        if not self.starts:
+            return self.regex.search(text, pos, endpos)
+        # the first place a match begins, as the scan finds it
+        for start in self._begins(text, pos, endpos):
+            m = self.regex.match(text, start, endpos)
+            if m:
+                return m
+        return None
 
     def match(self, text: str, pos: int = 0) -> re.Match[str] | None:
         return self.regex.match(text, pos) if self.possible(text) else None
 
     def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> list[re.Match[str]]:
         """The matches, as the regex's finditer gives them."""
-        return list(self.regex.finditer(text, pos, endpos)) if self.possible(text) else []
+        if not self.possible(text):
+            return []
+        if not self.starts:
+            return list(self.regex.finditer(text, pos, endpos))
+        found: list[re.Match[str]] = []
+        for start in self._begins(text, pos, endpos):
+            if start < pos:
+                continue  # inside the match before
+            m = self.regex.match(text, start, endpos)
+            if m:
+                found.append(m)
+                pos = m.end()  # not empty: it holds one of self.starts
+        return found
+
+    def _begins(self, text: str, pos: int, endpos: int) -> list[int]:
+        """Where, in order, one of self.starts is (at the start of a word, when the pattern
+        begins with "\\b"): the only places a match can begin."""
+        found = []
+        for begin in self.starts:
+            at = text.find(begin, pos, endpos)
+            while at >= 0:
+                if not (self.at_word and at > 0 and _is_word(text[at - 1])):
+                    found.append(at)
+                at = text.find(begin, at + 1, endpos)
+        found.sort()
+        return found

@@ -138,7 +138,7 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
         return on_topic > off_topic
 
     def _evidence(self, article: Article, claim: Claim, c: Candidate) -> Evidence:
-        return Evidence(
+        return Evidence.of(
             id=evidence_id(article.id, claim.id),
             article_id=article.id,
             claim_id=claim.id,

@@ -33,7 +33,7 @@ _YEAR = re.compile(
     rf"{MONTH} )((?:19|20)\d\d)\b|\b((?:19|20)\d\d) (?:[\w-]+ )?{EVENT}\b"
 )
 # "in February", "the February drone attack": a month named as when, not a day ("February 3")
-_MONTH_NAMED = re.compile(
+_MONTH_NAMED = Cued(
     rf"\b(?:in|during|back in|earlier in|early|late|mid-?|between|from) {MONTH}\b(?! \d{{1,2}}\b)|"
     rf"\b{MONTH}(?:'s|\u2019s)? (?:[\w-]+ )?{EVENT}\b"
 )

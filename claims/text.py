@@ -133,7 +133,7 @@ _EXPLICIT = re.compile(
     r"(?:,?\s+((?:19|20)\d\d)\b)?",  # "April 11, 2024": a year of its own
 )
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
+_WEEKDAY = Cued(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
 _PERIOD = re.compile(
     r"\b(?:since|from|after|until|till|through|announced on|took effect on|"
     r"began on|started on|ordered (?:by [\w ]+ )?on)\s+(?:the\s+)?$",
@@ -211,9 +211,8 @@ def named_days(sentence: str, published: date) -> list[tuple[int, date]]:
             day = day.replace(year=day.year - 1)
         if (published - day).days <= 60:
             candidates.append((m.start(), day))
-    # "day" is in many sentences ("30-day"), a weekday's name in few: substring tests first
-    weekday = "day" in sentence and any(name in sentence for name in _WEEKDAYS)
-    for m in _WEEKDAY.finditer(sentence) if weekday else ():
+    # "day" is in many sentences ("30-day"), a weekday's name in few: one substring test first
+    for m in _WEEKDAY.finditer(sentence) if "day" in sentence else []:
         target = _WEEKDAYS.index(m.group(1).lower())
         candidates.append(
             (m.start(), published - timedelta(days=(published.weekday() - target) % 7))

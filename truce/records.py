@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import date
 from typing import Any, Literal
 
@@ -126,6 +126,21 @@ class Evidence:
     tier: Tier = "unknown"
     affiliation: str | None = None
     url: str = ""
+
+    @classmethod
+    def of(cls, **values: Any) -> Evidence:
+        """The same record as `Evidence(**values)`, every field named, set at once. A frozen
+        dataclass's __init__ sets each field through object.__setattr__: ~35,000 instructions
+        for these 22, against ~3,000 here, and the claim engine builds one per evidence row."""
+        if values.keys() != _EVIDENCE_FIELDS:
+            wrong = sorted(_EVIDENCE_FIELDS ^ values.keys())
+            raise TypeError(f"Evidence.of takes every field, once: {', '.join(wrong)}")
+        record = object.__new__(cls)
+        object.__setattr__(record, "__dict__", values)
+        return record
+
+
+_EVIDENCE_FIELDS = frozenset(f.name for f in fields(Evidence))
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,8 @@ for path in sorted(Path(sys.argv[1]).glob("*.jsonl")):
 def _dump(pythonpath: Path | None) -> list[str]:
     env = dict(os.environ)
     if pythonpath:
-        env["PYTHONPATH"] = str(pythonpath)
+        # the rest (truce) from this tree, whichever tree an editable install maps
+        env["PYTHONPATH"] = os.pathsep.join([str(pythonpath), str(ROOT)])
     labelled = ROOT / "tests" / "data" / "labelled"
     result = subprocess.run(
         [sys.executable, "-P", "-c", _DUMP, str(labelled)],

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claims import analysis, breach, rules, terms, text
-from claims.cues import Cued, could_match, needs
+from claims.cues import Cued, could_match, needs, starts
 
 
 def test_runs_of_literal_characters_are_needed() -> None:
@@ -47,6 +47,30 @@ def test_a_text_without_what_is_needed_is_not_scanned() -> None:
     assert cued.search("a truce was agreed") is None
     assert cued.search("a full truce was agreed") is not None
     assert [m.span() for m in cued.finditer("a full truce, a total truce")] == [(2, 12), (16, 27)]
+
+
+def test_where_a_match_can_begin() -> None:
+    # "\\b" and lookbehinds take no character; a text that begins with another is left out
+    assert starts(re.compile(r"\b(?:no|zero|not one)\s+(?:attacks|strikes)")) == (
+        ("no", "zero"),
+        True,
+    )
+    assert starts(re.compile(r"\benergy\b|moratorium")) == (("energy", "moratorium"), False)
+    assert starts(re.compile(r"(?<!\d )may(?! \d)|[,;] but")) == ((",", ";", "may"), False)
+    assert starts(re.compile(r"\b(?:the )?(?:pause|halt)")) == (("halt", "pause", "the "), True)
+    # anything may begin a match: the regex scans as it would
+    assert starts(re.compile(r"\b\d+ days")) is None
+    assert starts(re.compile(r"\b(?:on )?\w+day")) is None
+    assert starts(re.compile(r"(?:x)?")) is None
+    assert starts(re.compile("energy", re.IGNORECASE)) is None
+
+
+def test_a_cued_regex_is_tried_only_where_a_match_can_begin() -> None:
+    cued = Cued(r"\b(?:in|during) (?:the )?(?:pause|truce)\b")
+    text = "mining in the pause, during truce talks, within the truce"
+    assert [m.span() for m in cued.finditer(text)] == [m.span() for m in cued.regex.finditer(text)]
+    assert cued.search(text, 10).span() == cued.regex.search(text, 10).span()  # type: ignore[union-attr]
+    assert cued.search(text, 0, 15) is None
 
 
 CUED = [
@@ -107,6 +131,14 @@ def test_a_cued_regex_matches_what_the_regex_matches(
 ) -> None:
     sentence = gap.join(words)
     assert (cued.search(sentence) is None) == (cued.regex.search(sentence) is None)
+    # where it begins and ends too, in part of the text as in the whole
+    middle = (len(sentence) // 3, 2 * len(sentence) // 3 + 1)
+    for pos, endpos in ((0, len(sentence)), middle):
+        found = cued.search(sentence, pos, endpos)
+        expected = cued.regex.search(sentence, pos, endpos)
+        assert (found and found.span()) == (expected and expected.span())
+        spans = [m.span() for m in cued.finditer(sentence, pos, endpos)]
+        assert spans == [m.span() for m in cued.regex.finditer(sentence, pos, endpos)]
     assert (
         cued.needs is None
         or cued.regex.search(sentence) is None

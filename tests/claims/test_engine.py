@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import FrozenInstanceError, fields, replace
 from datetime import date
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from claims.engine import Engine
 from truce.config import load_lexicon, load_story
 from truce.labelled import load_labelled
-from truce.records import Article
+from truce.records import Article, Evidence
 
 ROOT = Path(__file__).resolve().parents[2]
 LABELLED = ROOT / "tests" / "data" / "labelled"
@@ -705,3 +705,17 @@ def test_extension_carries_the_new_end(engine: Engine) -> None:
         "2025-05-17",
         "russia",
     )
+
+
+def test_evidence_of_is_the_record_the_constructor_builds(engine: Engine) -> None:
+    a = article("Russian drones hit a power substation in Kharkiv overnight, Ukrenergo said.")
+    (first, *_rest) = engine.assess(a).evidence
+    values = {f.name: getattr(first, f.name) for f in fields(Evidence)}
+    built = Evidence(**values)
+    assert Evidence.of(**values) == built
+    assert hash(Evidence.of(**values)) == hash(built)
+    assert vars(Evidence.of(**values)) == vars(built)
+    with pytest.raises(FrozenInstanceError):
+        Evidence.of(**values).stance = "confirms"  # type: ignore[misc]
+    with pytest.raises(TypeError, match="url"):
+        Evidence.of(**{k: v for k, v in values.items() if k != "url"})
