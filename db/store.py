@@ -374,6 +374,9 @@ _ARTICLE_COLUMNS = (
 )  # fmt: skip
 
 
+_LAST_ROWID = 2**63 - 1  # SQLite's largest rowid: past it, new rows take random free ones
+
+
 class PendingArticles:
     """New articles of one feed not yet written: written together (one executemany for the
     rows, one for their bands) when the feed is done or before an update. Until then the
@@ -430,18 +433,30 @@ class PendingArticles:
         if not self.rows:
             return
         columns = ", ".join(f'"{column}"' for column in _ARTICLE_COLUMNS)
+        last = db.conn.execute("SELECT max(rowid) FROM articles").fetchone()[0] or 0
         db.conn.executemany(
             f"INSERT INTO articles ({columns}) VALUES ({_marks(_ARTICLE_COLUMNS)})", self.rows
         )
         # the full-text rows in one statement (there is no insert trigger: migration 11), in
         # rowid order: FTS5 writes out its pending terms whenever a rowid comes lower than the
-        # last, and the id lookup would hand them over in id order (~65 -> ~28 us an article)
-        db.execute(
-            """INSERT INTO articles_fts (rowid, title, summary, text)
-               SELECT rowid, title, summary, text FROM articles
-               WHERE id IN (SELECT value FROM json_each(?)) ORDER BY rowid""",
-            [json.dumps([row[0] for row in self.rows])],
-        )
+        # last, and the id lookup would hand them over in id order (~65 -> ~28 us an article).
+        # SQLite gives each new row the rowid after the largest until that is the last one
+        # possible: then the new rows are those after `last`, read as a range (~3 us an
+        # article less than looking each up by id).
+        if last < _LAST_ROWID:
+            db.execute(
+                """INSERT INTO articles_fts (rowid, title, summary, text)
+                   SELECT rowid, title, summary, text FROM articles WHERE rowid > ?
+                   ORDER BY rowid""",
+                [last],
+            )
+        else:
+            db.execute(
+                """INSERT INTO articles_fts (rowid, title, summary, text)
+                   SELECT rowid, title, summary, text FROM articles
+                   WHERE id IN (SELECT value FROM json_each(?)) ORDER BY rowid""",
+                [json.dumps([row[0] for row in self.rows])],
+            )
         db.conn.executemany(
             "INSERT INTO article_bands (band, published, article_id, simhash) VALUES (?, ?, ?, ?)",
             self.bands,

@@ -283,6 +283,29 @@ def test_a_feed_stored_at_once_equals_its_entries_stored_one_by_one(
     assert sorted(matched) == together.execute("SELECT rowid FROM articles ORDER BY 1").fetchall()
 
 
+@pytest.mark.parametrize("largest", [None, 7, 2**63 - 1])
+def test_new_articles_enter_the_full_text_index_whatever_rowid_they_take(
+    tmp_path: Path, largest: int | None
+) -> None:
+    """Read back by rowid range after the largest rowid; when that is SQLite's last one (new
+    rows then take random free rowids), by id."""
+    db = feed_db(tmp_path)
+    if largest is not None:
+        store.save_entries(
+            db, FEED, [entry(0, "2025-03-19T08:00:00Z")], "2025-03-19T09:00:00Z", "r"
+        )
+        db.execute("UPDATE articles SET rowid = ? WHERE id = 'e0'", [largest])
+        db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
+    entries = [entry(n, "2025-03-20T08:00:00Z") for n in range(1, 4)]
+    assert store.save_entries(db, FEED, entries, "2025-03-20T09:00:00Z", "r") == (3, 0)
+    db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
+    matched = db.execute(
+        """SELECT a.id FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
+           WHERE articles_fts MATCH 'substation' ORDER BY 1"""
+    ).fetchall()
+    assert matched == [(f"e{n}",) for n in range(0 if largest is not None else 1, 4)]
+
+
 def _window_by_strftime(published: str) -> tuple[str, str]:
     moment = datetime.fromisoformat(published.replace("Z", "+00:00"))
     days = timedelta(days=store.NEAR_DUPLICATE_DAYS)

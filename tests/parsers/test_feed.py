@@ -1,8 +1,10 @@
 """Each tricky feed shape is a data file in tests/data/feeds with its expectation beside it."""
 
+import calendar
 import hashlib
 import json
-from datetime import UTC, datetime
+import time
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from parsers import parse_feed
-from parsers.feed import _WORDS, _encoded_words, simhash
+from parsers.feed import _WORDS, _encoded_words, _stamp, _utc, simhash
 from parsers.fetch import fetch_feed
 from truce.errors import FeedError
 from truce.records import Feed
@@ -122,3 +124,38 @@ def test_encoded_words_are_the_regex_words(text: str) -> None:
     assert _encoded_words(text) == [
         w.encode("utf-8", "surrogatepass") for w in _WORDS.findall(text)
     ]
+
+
+# Time tuples as feedparser gives them, and some it should not (a 31 February, a leap second,
+# years out of range): read from their fields, they must give what timegm made of them
+TIME_TUPLES = st.tuples(
+    st.integers(-1, 10000), st.integers(0, 13), st.integers(0, 32), st.integers(-1, 24),
+    st.integers(-1, 60), st.integers(-1, 61), st.integers(0, 6), st.integers(0, 366),
+    st.integers(-1, 1),
+).map(time.struct_time)  # fmt: skip
+
+
+def _timegm_utc(parsed: time.struct_time) -> datetime | type:
+    try:
+        return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
+    except (OverflowError, ValueError, OSError) as exc:
+        return type(exc)
+
+
+@given(TIME_TUPLES)
+def test_time_tuples_read_as_timegm_does(parsed: time.struct_time) -> None:
+    try:
+        moment: datetime | type = _utc(parsed)
+    except (OverflowError, ValueError, OSError) as exc:
+        moment = type(exc)
+    expected = _timegm_utc(parsed)
+    assert moment == expected if isinstance(expected, datetime) else isinstance(moment, type)
+
+
+@given(
+    st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31)),
+    st.sampled_from([UTC, timezone(timedelta(hours=2)), None]),
+)
+def test_stamps_as_strftime_writes_them(moment: datetime, zone: timezone | None) -> None:
+    moment = moment.replace(tzinfo=zone)
+    assert _stamp(moment) == moment.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -182,3 +182,32 @@ LINKS = st.builds(
 @given(LINKS | st.lists(URL_PARTS, max_size=12).map("".join) | st.text(max_size=30))
 def test_plain_urls_normalise_as_urlsplit_does(url: str) -> None:
     assert normalise_url(url) == _normalise_split(url.strip())
+
+
+# Links whose query holds tracking parameters only are normalised without urlsplit
+QUERY_PAIRS = st.builds(
+    "{}{}{}".format,
+    st.sampled_from(["utm_source", "utm_medium", "fbclid", "ref", "id", "UTM_Source", "", "utm+x"]),
+    st.sampled_from(["=", "", "=="]),
+    st.text(alphabet="rs1=?/ %+é\t\n\x00#", max_size=6),
+)
+TRACKED_LINKS = st.builds(
+    "{}{}?{}{}".format,
+    st.sampled_from(
+        ["https://example.org", "http://a.example", "HTTPS://Example.org", "https://x:443"]
+    ),
+    st.sampled_from(["", "/", "/news/2025/03/20/a-b-1/", "//x", "/a;b=1", "/%41"]),
+    st.lists(QUERY_PAIRS, min_size=1, max_size=3).map("&".join),
+    st.sampled_from(["", "#f", " ", "&"]),
+)
+
+
+@given(TRACKED_LINKS)
+def test_tracked_urls_normalise_as_urlsplit_does(url: str) -> None:
+    assert normalise_url(url) == _normalise_split(url.strip())
+
+
+def test_tracking_only_query_is_dropped() -> None:
+    url = "https://example.org/news/a-1/?utm_source=rss&utm_medium=feed"
+    assert normalise_url(url) == "https://example.org/news/a-1/"
+    assert normalise_url("https://example.org?ref=x") == "https://example.org/"
