@@ -611,11 +611,15 @@ def _role(lex: Lexicon, sentence: Sentence, start: int, end: int) -> str:
     ):
         return "owner"  # "a fuel depot of Russian occupation forces": whose depot
     # what follows a name begins with a space or a possessive ("Russian drones", "Russia's
-    # drones") or none of the three regexes below can match: a cheap test first
+    # drones") or none of the three regexes below can match: a cheap test first; and each
+    # needs a word where its word list can begin
     weapon = owned = None
     if after[:1].isspace() or after[:1] in ("'", "\u2019"):
-        weapon = lex.weapon_ahead.match(after) or lex.weapon_near.match(after)
-        owned = lex.target_ahead.match(after)
+        ahead = _lists_ahead(sentence, end, after)
+        if ahead & lex.weapon.bit:
+            weapon = lex.weapon_ahead.match(after) or lex.weapon_near.match(after)
+        if ahead & lex.owned_or_target:
+            owned = lex.target_ahead.match(after)
     if weapon and not (owned and owned.end() < weapon.end()):
         # "Russian drones" wields; "Russian oil depot attack" names whose depot
         return "by" if previous[-1:] == ["by"] else "weapon"
@@ -630,6 +634,26 @@ def _role(lex: Lexicon, sentence: Sentence, start: int, end: int) -> str:
     ):
         return "location"  # "in Ukraine", "in central Ukraine"
     return "agent"
+
+
+def _lists_ahead(sentence: Sentence, end: int, after: str) -> int:
+    """The word lists that can begin at a word of `after`, the text after a name at `end`
+    (see Sentence.words): where a regex that reads what follows a name (Lexicon.weapon_ahead,
+    weapon_near, target_ahead) matches, its list can begin, but for a word right after "'s"
+    ("Russia'sdrones") or cut where `after` ends. Then every list."""
+    low = sentence.low
+    cut = end + len(after)
+    if (after.startswith(("'s", "\u2019s")) and not after[2:3].isspace()) or (
+        cut < len(low) and (low[cut].isalnum() or low[cut] in "_-")
+    ):
+        return -1
+    found = 0
+    for position, bits in sentence.words:
+        if position >= cut:
+            break
+        if position > end:
+            found |= bits
+    return found
 
 
 def speech_follows(lex: Lexicon, sentence: Sentence, end: int) -> str | None:

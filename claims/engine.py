@@ -171,15 +171,8 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
         article: Article,
         published: date,
     ) -> list[Candidate]:
-        # a market report, unless it tells of something hit ("oil jumps after drones hit a
-        # refinery"; "strikes on Gaza kept a floor under prices" hit nothing protected)
         # asked for every claim: the bit test answers most sentences without a call
-        markets = self.lex.markets
-        market = (
-            bool(s.maybe & markets.bit)
-            and s.has(markets)
-            and not any(self._targets_hit(s, a) for a in s.attacks)
-        )
+        market = bool(s.maybe & self.lex.markets.bit) and self._market(s)
         detector = claim.detector
         # what is said of a promise counts while the deal runs, its last day included:
         # "Russia kept its word for 30 days", said in May, looks back
@@ -204,6 +197,17 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
         if detector == "fighting":
             return self._fighting(claim, s, sentences, published)
         return []
+
+    def _market(self, s: Sentence) -> bool:
+        """A market report, unless it tells of something hit ("oil jumps after drones hit a
+        refinery"; "strikes on Gaza kept a floor under prices" hit nothing protected): the
+        same for every claim, so remembered per sentence."""
+        found = s.memo.get("market")
+        if found is None:
+            found = s.memo["market"] = s.has(self.lex.markets) and not any(
+                self._targets_hit(s, a) for a in s.attacks
+            )
+        return found
 
     def _party_on_terms(self, claim: Claim, s: Sentence, published: date) -> list[Candidate]:
         """The committed party stating the deal's terms is the party confirming its commitment:

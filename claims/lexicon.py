@@ -181,6 +181,11 @@ class Lexicon:
             + _listed(lexicon.get("owned")),
             2,
         )
+        # the word lists whose words target_ahead looks for: where none can begin, it cannot
+        # match ("owned" is a list for its bit alone)
+        self.owned_or_target = self._list(_listed(lexicon.get("owned"))).bit
+        for target in self.targets.values():
+            self.owned_or_target |= target.bit
         self.no_event = self._list(_listed(lexicon.get("no_event")))
         self.not_attack = self._list(_listed(lexicon.get("not_attack")))
         self.halt_after = self._list(_listed(lexicon.get("halt_after")))

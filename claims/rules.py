@@ -145,7 +145,7 @@ class Rules:
         years = ("19" in low or "20" in low) and _ANY_YEAR.search(low)
         if years and any(int(m.group(m.lastindex or 1)) < deal.year for m in _YEAR.finditer(low)):
             return True
-        if not names_month(low):
+        if not self._names_month(s):
             return False  # the tests below need a month named
         # a month later in the year than the publication's is last year's
         first = deal.replace(day=1)
@@ -158,9 +158,16 @@ class Rules:
         # a day later than the publication is last year's ("30 December" read in January)
         days = [
             d if d <= published else d.replace(year=d.year - 1)
-            for d in explicit_dates(low, published)
+            for d in explicit_dates(low, published, months=True)
         ]
         return bool(days) and all(d < deal for d in days)
+
+    def _names_month(self, s: Sentence) -> bool:
+        """names_month, remembered per sentence: the long-ago and the event-day rules ask."""
+        found = s.memo.get("names month")
+        if found is None:
+            found = s.memo["names month"] = names_month(s.low)
+        return found
 
     def _accident(self, s: Sentence, sentences: list[Sentence]) -> bool:
         """A gas explosion, a short circuit, a footballer's strike: what burned, blew up or was
@@ -183,7 +190,8 @@ class Rules:
             # the days named are the same whatever the anchor: found once per sentence
             days = s.memo.get("named days")
             if days is None:
-                days = s.memo["named days"] = named_days(s.low, published)
+                days = named_days(s.low, published, self._names_month(s))
+                s.memo["named days"] = days
             found = s.memo[key] = event_date(s.low, published, anchor, days)
         return found
 

@@ -151,7 +151,7 @@ class TermRules(Rules):
         # a cheap test, remembered, before the regex scan
         start_cues = {m.group() for m in _START_CUE.finditer(s.low)} if s.has(ANY_DIGIT) else ()
         if start_cues and not (s.attacks and start_cues == {"since"}):
-            for day in explicit_dates(s.low, published):
+            for day in explicit_dates(s.low, published, self._names_month(s)):
                 if day == window.start:
                     return [Candidate("confirms", s, "window.start-date", 0.75)]
                 if -3 <= (day - window.start).days <= 20 and day < window.end - timedelta(days=5):

@@ -151,11 +151,12 @@ def names_month(sentence: str) -> bool:
     return any(month in sentence for month in MONTHS)
 
 
-def explicit_dates(sentence: str, published: date) -> list[date]:
+def explicit_dates(sentence: str, published: date, months: bool | None = None) -> list[date]:
     """Every "25 March" / "March 25th" in `sentence` (lower-cased), in the publication's year
-    unless it names its own ("11 April 2024")."""
+    unless it names its own ("11 April 2024"). `months`: names_month(sentence), when the
+    caller knows it."""
     found: list[date] = []
-    if not names_month(sentence):
+    if not (names_month(sentence) if months is None else months):
         return found
     for m in _EXPLICIT.finditer(sentence):
         day = _day(m, published)
@@ -193,12 +194,15 @@ def event_date(
     return published
 
 
-def named_days(sentence: str, published: date) -> list[tuple[int, date]]:
+def named_days(
+    sentence: str, published: date, months: bool | None = None
+) -> list[tuple[int, date]]:
     """(offset, day) of the dates and weekdays in `sentence` (lower-cased) that can be the day
-    of an event (see event_date)."""
+    of an event (see event_date). `months`: names_month(sentence), when the caller knows it."""
     candidates: list[tuple[int, date]] = []
     # substring tests first: most sentences name no date, and a regex scan costs ~5 us
-    named = names_month(sentence) and _DIGIT.search(sentence)
+    months = names_month(sentence) if months is None else months
+    named = months and _DIGIT.search(sentence)
     for m in _EXPLICIT.finditer(sentence) if named else ():
         if _PERIOD.search(sentence[max(0, m.start() - 45) : m.start()]) and not _NAMES_EVENT.match(
             sentence, m.end()

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claims.analysis import _CLAUSE, _TOKEN, Phrase, Sentence, _scan, analyse
+from claims.analysis import _CLAUSE, _TOKEN, Phrase, Sentence, _lists_ahead, _scan, analyse
 from claims.engine import Engine
 from claims.lexicon import WordList, lower, lower_pattern, words
 from truce.config import load_lexicon, load_story
@@ -213,3 +213,19 @@ def test_a_phrase_finds_what_a_regex_scan_of_its_text_finds(
         first = wl.regex.search(phrase.text, 0, end)
         found = phrase.search(wl, end)
         assert (found and found.span()) == (first and first.span()), wl.regex.pattern[:80]
+
+
+@given(sentences([*VOCABULARY, "russia's", "kyiv\u2019s", "'s"]))
+@settings(max_examples=300, deadline=None)
+def test_what_follows_a_name_is_read_only_where_its_lists_can_begin(
+    engine: Engine, text: str
+) -> None:
+    lex, sentence = engine.lex, analyse(engine.lex, text, 0)
+    for _start, end, _token in sentence.tokens:
+        for size in (80, 9):  # the window _role reads, and one that ends inside words
+            after = sentence.low[end : end + size]
+            ahead = _lists_ahead(sentence, end, after)
+            if lex.weapon_ahead.match(after) or lex.weapon_near.match(after):
+                assert ahead & lex.weapon.bit, after
+            if lex.target_ahead.match(after):
+                assert ahead & lex.owned_or_target, after
