@@ -164,7 +164,11 @@ class StatementRules(Rules):
         topic = self.lex.claim_patterns[claim.id][0]
         if not s.search(topic, start, held.start()) or _ASKED.search(s.low, 0, held.start()):
             return []
-        sides = {p.party for p in s.parties if p.role != "speaker" and start <= p.start}
+        sides = {
+            p.party
+            for p in s.parties
+            if start <= p.start and p.role not in ("speaker", "location", "owner", "object")
+        }
         if sides and not s.has(self.lex.mutual) and claim.party not in sides:
             return []
         return [Candidate("confirms", s, "commitment.deal-held", 0.6)]
@@ -210,6 +214,7 @@ def _voiced(s: Sentence, position: int, allowed: set[str], voices: re.Pattern[st
     """Is the word at `position` said under one of the claim's voices: by the sentence's
     speaker ("Peskov said", "the Kremlin: ..."), else by its subject ("Putin agreed")?"""
     named = [p for p in s.parties if p.role == "speaker" and p.party in allowed]
+    # "ing" is in every _SAYING match: a substring test first
     said = _SAYING.search(s.low, 0, position) if not named and "ing" in s.low else None
     if said:
         # "Peskov rejected the claims, saying Russia observes the moratorium Putin ordered":
