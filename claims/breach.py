@@ -81,12 +81,7 @@ _NOT_KEPT = Cued(
     r"was|were)(?: not|n't)(?: (?:done so|done the same|followed suit|reciprocated|stopped))?"
     r"(?=\s*(?:[.;,)'\u2019\"]|$))"
 )
-# "has not struck", "had not carried out any strikes": a denial for the time it speaks of
-_NOT_STRUCK = Cued(
-    r"\b(?:has|have|had|did)(?: not|n't)\s+(?:(?:carried out|conducted|launched|made)\s+"
-    r"(?:any\s+|a single\s+)?)?(?:struck|attacked|hit|targeted|shelled|strikes|attacks)\b"
-)
-# ... "unlike Kiev", "while the Ukrainian side 'continues to attack'"
+# ..., "unlike Kiev", "while the Ukrainian side 'continues to attack'"
 _KEPT_UNLIKE = Cued(
     r"\bunlike\s+(?:the\s+)?[\w'\u2019-]+(?:\s+(?:side|regime|forces|authorities|government))?|"
     r"(?:,|;|\bwhile|\bbut|\bwhereas)\s+(?:[\w'\u2019-]+\s+){1,3}?['\u2018\u2019\"]?"
@@ -97,6 +92,11 @@ _KEPT_UNLIKE = Cued(
 _NOT_KEPT_FORMS = (
     (_NOT_KEPT, (" not", "n't")),
     (_KEPT_UNLIKE, ("unlike", "contin", "keep", "kept", "goes on", "went on")),
+)
+# "has not struck", "had not carried out any strikes": a denial for the time it speaks of
+_NOT_STRUCK = Cued(
+    r"\b(?:has|have|had|did)(?: not|n't)\s+(?:(?:carried out|conducted|launched|made)\s+"
+    r"(?:any\s+|a single\s+)?)?(?:struck|attacked|hit|targeted|shelled|strikes|attacks)\b"
 )
 
 
@@ -303,8 +303,7 @@ class BreachRules(Rules):
 
     def _other_targets_after(self, claim: Claim, s: Sentence, position: int) -> bool:
         """Does the clause after `position` name only targets the claim does not protect?"""
-        end = s.clauses[s.clause(position)][1]
-        named = {c for c, spans in s.targets.items() if any(position <= a < end for a, _ in spans)}
+        named = _targets_after(s, position)
         return bool(named) and not named & set(claim.targets)
 
     def _target_class(self, claim: Claim, s: Sentence) -> str | None:
@@ -466,8 +465,7 @@ class BreachRules(Rules):
     def _spared(self, claim: Claim, s: Sentence, position: int) -> bool:
         """Is a target the claim protects named in the clause after `position`, on protected
         ground or no ground named?"""
-        end = s.clauses[s.clause(position)][1]
-        if not any(position <= a < end for cls in claim.targets for a, _ in s.targets.get(cls, [])):
+        if not _targets_after(s, position) & set(claim.targets):
             return False
         side, _place = self._target_side(s, position)
         return side is None or side in claim.territory
@@ -480,6 +478,12 @@ class BreachRules(Rules):
             for party, pattern in self.lex.operators.items()
             if s.has(pattern)
         }
+
+
+def _targets_after(s: Sentence, position: int) -> set[str]:
+    """The target classes named in the clause after `position`."""
+    end = s.clauses[s.clause(position)][1]
+    return {c for c, spans in s.targets.items() if any(position <= a < end for a, _ in spans)}
 
 
 def _before(s: Sentence, sentences: list[Sentence]) -> Sentence:
