@@ -12,7 +12,7 @@ from mypy_extensions import trait
 
 from claims.analysis import Sentence, speech_follows
 from claims.cues import Cued
-from claims.rules import DENIED_ACCUSATION, NOT_THIS, Candidate, Rules
+from claims.rules import DENIED_ACCUSATION, NOT_THIS, Candidate, Rules, listed, subject_names
 from claims.text import MAY, MONTH
 from truce.records import Article, Claim
 
@@ -122,14 +122,17 @@ class BreachRules(Rules):
             # "Russia refrains, while Kyiv keeps hitting Russian energy sites": each attack has
             # its own attacker and ground; the first by this party on its protected ground counts
             judged = [self._judge_attack(s, attack[0]) for attack in pairs]
-            anchor, side, place, attacker, explicit = next(
+            anchor, side, place, attacker, explicit, joint = next(
                 (
                     j
                     for j in judged
-                    if j[3] == claim.party and (j[1] is None or j[1] in claim.territory)
+                    if (j[3] == claim.party or claim.party in j[5])
+                    and (j[1] is None or j[1] in claim.territory)
                 ),
                 judged[0],
             )
+            if claim.party in joint:
+                attacker = claim.party  # "Russia and Ukraine struck...": each of them
             rule = "breach.explicit-attacker" if explicit else "breach.inferred-attacker"
             confidence = 0.85 if explicit else 0.7
         else:
@@ -177,16 +180,31 @@ class BreachRules(Rules):
 
     def _judge_attack(
         self, s: Sentence, anchor: int
-    ) -> tuple[int, str | None, Any, str | None, bool]:
-        """(anchor, whose ground, the place, who struck, named explicitly): the same for every
-        claim, so worked out once per attack."""
+    ) -> tuple[int, str | None, Any, str | None, bool, tuple[str, ...]]:
+        """(anchor, whose ground, the place, who struck, named explicitly, the sides who struck
+        together): the same for every claim, so worked out once per attack."""
         key = ("attack", anchor)
         found = s.memo.get(key)
         if found is None:
             side, place = self._target_side(s, anchor)
             attacker, explicit = self._attacker(s, anchor, side)
-            found = s.memo[key] = (anchor, side, place, attacker, explicit)
+            found = s.memo[key] = (anchor, side, place, attacker, explicit, self._joint(s, anchor))
         return found
+
+    def _joint(self, s: Sentence, anchor: int) -> tuple[str, ...]:
+        """The sides of a subject that names several in the attack's own clause ("both Russia
+        and Ukraine had struck energy facilities", "Russian and Ukrainian drones hit..."): each
+        of them struck. Empty for one side."""
+        subject = subject_names(s, anchor)
+        clause = s.clause(anchor)
+        # sides that accuse each other of the attack are each accused of it
+        roles = ("agent", "weapon", "speaker") if s.has(self.lex.mutual) else ("agent", "weapon")
+        sides = {
+            p.party
+            for p in subject
+            if p.role in roles and p.party in self.sides and s.clause(p.start) == clause
+        }
+        return tuple(sorted(sides)) if len(sides) > 1 else ()
 
     def _targets_hit(self, s: Sentence, attack: tuple[int, int]) -> set[str]:
         """The classes of what an attack word hit: the target nearest it in its clause, not
@@ -253,9 +271,11 @@ class BreachRules(Rules):
             if s.has(self.lex.mutual) or claim.party in self._agents(s, m.start())[:-1]:
                 # "each other", or "both Russia and Ukraine appear to have violated it"
                 return claim.party, "breach.mutual-accusation"
-            for p in s.parties:  # "violations by Moscow", "a violation of Kyiv's pledge"
-                if p.start > m.end() and s.text[m.end() : p.start].strip().lower() == "by":
-                    return p.party, "breach.violation-claim"
+            for index, p in enumerate(s.parties):  # "violations by Moscow", "by both sides"
+                if p.start > m.end() and s.low[m.end() : p.start].strip() in ("by", "by both"):
+                    named = listed(s, index)
+                    party = claim.party if claim.party in named else p.party
+                    return party, "breach.violation-claim"
             clause = s.clause(m.start())
             for p in reversed(s.parties):  # "Kyiv's repeated violations", "Russia violated"
                 between = s.text[p.end : m.start()]
@@ -395,6 +415,8 @@ class BreachRules(Rules):
             not self._negated(s, m.start()) for m in s.find(self.lex.independent)
         ):
             return False  # (not "could not be independently verified")
+        if s.has(self.lex.mutual):
+            return True  # "Russia and Ukraine accused each other of...": each side's word
         # who speaks in the attack's own clause: "Moscow accused Kyiv of X, while Zelensky said
         # Russian strikes hit Y" is Kyiv's word about Y
         clause = s.clause(anchor)

@@ -72,6 +72,17 @@ def subject_names(s: Sentence, position: int) -> list[PartyMention]:
     return subject
 
 
+def listed(s: Sentence, first: int) -> list[str]:
+    """The parties named in a list that begins with the `first` party of the sentence
+    ("Russia, Ukraine and Belarus")."""
+    names = [s.parties[first]]
+    for p in s.parties[first + 1 :]:
+        if not _AND.fullmatch(s.low[names[-1].end : p.start]):
+            break
+        names.append(p)
+    return [p.party for p in names]
+
+
 def _armed(lex: Lexicon, s: Sentence) -> bool:
     """Does the sentence name a munition, other than to deny one ("not a shelling attack")?"""
     return any(not NOT_THIS.search(s.window_before(m.start(), 2)) for m in s.find(lex.munition))

@@ -196,6 +196,24 @@ BREACHES = [
         "2025-04-02T09:00:00Z",
         {"ukraine-reciprocity": ("breach", True)},
     ),
+    # a subject of both sides, or a violation by both: each side breached; blaming each
+    # other is each side's word
+    (
+        "Rubio said that both Russia and Ukraine had probably struck energy facilities since "
+        "agreeing to the moratorium.",
+        "2025-04-04T12:00:00Z",
+        {"energy-halt": ("breach", True), "ukraine-reciprocity": ("breach", True)},
+    ),
+    (
+        "The energy ceasefire appears to have been violated by both Russia and Ukraine, Rubio said.",
+        "2025-04-04T12:00:00Z",
+        {"energy-halt": ("breach", True), "ukraine-reciprocity": ("breach", True)},
+    ),
+    (
+        "Russia and Ukraine on Tuesday again accused each other of striking energy facilities.",
+        "2025-04-01T07:00:00Z",
+        {"energy-halt": ("breach", True), "ukraine-reciprocity": ("breach", True)},
+    ),
     # "it": the deal named in the sentence before
     (
         "The energy moratorium has run its course, Peskov said.\nKyiv had violated it almost "
