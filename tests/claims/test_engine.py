@@ -361,6 +361,18 @@ def test_a_mediator_speaking_of_the_deal_is_on_topic(engine: Engine) -> None:
 
 
 STATEMENTS = [
+    # signing on, being on board, joining the pause, giving one's word: agreeing
+    (
+        "Witkoff said Moscow and Kyiv had both signed on to an energy ceasefire.",
+        {"energy-halt": "confirms", "ukraine-reciprocity": "confirms"},
+    ),
+    ("Trump says Kyiv on board with energy halt", {"ukraine-reciprocity": "confirms"}),
+    (
+        "Ukraine has not once struck Russian energy infrastructure since it joined the "
+        "moratorium, Sybiha said.",
+        {"ukraine-reciprocity": "confirms"},
+    ),
+    ("Kyiv refused to join the energy moratorium.", {"ukraine-reciprocity": "contradicts"}),
     (
         "The Kremlin said Putin agreed to halt attacks on energy infrastructure for 30 days.",
         {"energy-halt": "confirms", "kremlin-confirmed": "confirms", "window-30d": "confirms"},
