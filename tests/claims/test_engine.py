@@ -361,6 +361,12 @@ def test_a_mediator_speaking_of_the_deal_is_on_topic(engine: Engine) -> None:
 
 
 STATEMENTS = [
+    # "the order of President Putin to ... remains in force", the Kremlin says: Putin agreed
+    (
+        "The order of President Vladimir Putin to refrain from strikes on Ukrainian energy "
+        "infrastructure remains in force, Kremlin spokesman Dmitry Peskov told reporters.",
+        {"energy-halt": "confirms", "kremlin-confirmed": "confirms"},
+    ),
     # signing on, being on board, joining the pause, giving one's word: agreeing
     (
         "Witkoff said Moscow and Kyiv had both signed on to an energy ceasefire.",
