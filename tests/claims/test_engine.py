@@ -401,6 +401,11 @@ STATEMENTS = [
         "Russia agreed to halt strikes on energy infrastructure for 30 days.",
         {"energy-halt": "confirms", "window-30d": "confirms"},
     ),
+    # stopping or refraining from strikes names the deal as "a halt" does
+    (
+        "Putin agreed to stop attacking Ukraine's energy infrastructure for 30 days.",
+        {"energy-halt": "confirms", "window-30d": "confirms", "kremlin-confirmed": "confirms"},
+    ),
     (
         "Zelensky said Ukraine would support a halt to strikes on energy infrastructure.",
         {"ukraine-reciprocity": "confirms"},
