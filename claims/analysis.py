@@ -504,12 +504,15 @@ def analyse(lex: Lexicon, text: str, offset: int) -> Sentence:
 
 
 # "attacks on Russian refineries could resume": what may happen has not happened ("may have
-# hit" is an event told with doubt)
+# hit" is an event told with doubt); "attacks on refineries stopped after March 18" tell of
+# none since
 _MAYBE_AFTER = Cued(
-    r"(?:\s+(?:on|against|at|in|by|of)(?:\s+[\w'\u2019-]+){1,4})?\s+(?:could|might|"
+    r"(?:\s+(?:on|against|at|in|by|of)(?:\s+(?!(?:have|has|had|not|never)\b)[\w'\u2019-]+){1,4})?"
+    r"\s+(?:(?:could|might|"
     + MAY
-    + r"|would)\s+"
-    r"(?!have\b|not\b)"
+    + r"|would)\s+(?!have\b|not\b)|(?:have |has |had )?(?:stopped|ceased|halted|paused)"
+    # ... stopped, not what they stopped ("attacks stopped the power supply")
+    r"(?=\s*(?:$|[,.;:]|(?:after|since|on|in|at|when|as|from|for|last|this|altogether|completely|entirely)\b)))"
 )
 # what cannot begin an official's title after a name and a comma
 _TITLE_NOT = {"and", "but", "while", "as", "which", "who", "where", "when", "after", "before"}

@@ -210,6 +210,11 @@ BREACHES = [
         {"energy-halt": ("breach", True), "ukraine-reciprocity": ("breach", True)},
     ),
     (
+        "Ukrainian drone attacks on refineries have not stopped, the defence ministry said.",
+        "2025-03-29T07:00:00Z",
+        {"ukraine-reciprocity": ("breach", True)},
+    ),
+    (
         "Russia and Ukraine on Tuesday again accused each other of striking energy facilities.",
         "2025-04-01T07:00:00Z",
         {"energy-halt": ("breach", True), "ukraine-reciprocity": ("breach", True)},
@@ -230,6 +235,16 @@ NOT_BREACHES = [
         "2025-03-30T07:00:00Z",
     ),
     ("Kyiv will not stop hitting Russian refineries, an adviser said.", "2025-03-20T07:00:00Z"),
+    # attacks that stopped; sides that hold off from hitting
+    (
+        "Refining outages eased as Ukrainian drone attacks on refineries stopped after March 18.",
+        "2025-03-29T07:00:00Z",
+    ),
+    (
+        "Putin backed a narrower step: the two sides holding off from hitting each other's energy "
+        "facilities for 30 days.",
+        "2025-03-18T18:00:00Z",
+    ),
     (
         "Russia is amassing missiles to strike Ukraine's energy system once the moratorium ends, "
         "Zelensky said.",
