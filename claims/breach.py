@@ -273,8 +273,8 @@ class BreachRules(Rules):
                 return claim.party, "breach.mutual-accusation"
             for index, p in enumerate(s.parties):  # "violations by Moscow", "by both sides"
                 if p.start > m.end() and s.low[m.end() : p.start].strip() in ("by", "by both"):
-                    named = listed(s, index)
-                    party = claim.party if claim.party in named else p.party
+                    names = listed(s, index)
+                    party = claim.party if claim.party in names else p.party
                     return party, "breach.violation-claim"
             clause = s.clause(m.start())
             for p in reversed(s.parties):  # "Kyiv's repeated violations", "Russia violated"
