@@ -116,3 +116,27 @@ def test_full_text_rows_of_old_and_new_articles_after_the_insert_trigger_is_gone
         "SELECT a.id FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH 'substation' ORDER BY 1"
     )
     assert [row[0] for row in found] == ["a", "b"]
+
+
+def test_articles_known_migrates_to_feed_order_and_still_covers_what_was_known(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.db"
+    old = Database(path)
+    migrations.apply(old, stop_before="m014_articles_known_by_feed")  # (fetched, id, ...)
+    old["feeds"].insert({"id": "f", "url": "u", "outlet": "o", "tier": "wire"})
+    old["articles"].insert(
+        {"id": "a", "feed_id": "f", "outlet": "o", "url": "https://o.example/a", "title": "t"}
+        | {"summary": "s", "published": "2025-03-20T08:00:00Z", "dated": 1, "fetched": "x"}
+        | {"updated": "x", "content_hash": "h", "cluster": "c"}
+    )
+    old.close()
+    db = open_db(path)
+    columns = [row[2] for row in db.execute("PRAGMA index_info(articles_known)")]
+    assert columns == ["fetched", "feed_id", "published", "id", "outlet", "cluster", "url"]
+    known = "SELECT id, published, outlet, cluster, feed_id, url FROM articles WHERE fetched <= ?"
+    plan = " ".join(row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {known}", ["y"]))
+    assert "COVERING INDEX articles_known" in plan
+    assert db.execute(known, ["y"]).fetchall() == [
+        ("a", "2025-03-20T08:00:00Z", "o", "c", "f", "https://o.example/a")
+    ]
