@@ -8,7 +8,17 @@ from dataclasses import replace
 from typing import Any, NamedTuple
 
 from claims.cues import Cued
-from claims.lexicon import WORD, Chunk, Lexicon, Place, TokenInfo, WordList, lower, strip_possessive
+from claims.lexicon import (
+    WORD,
+    Chunk,
+    Lexicon,
+    Piece,
+    Place,
+    TokenInfo,
+    WordList,
+    lower,
+    strip_possessive,
+)
 from claims.text import MAY
 
 _TOKEN = re.compile(r"[\w\u2019'.-]+|[,;:()\u2014\u2013]")
@@ -228,7 +238,7 @@ class Phrase:
             info = lex.tokens.get(key)
             if info is None:
                 info = lex.tokens[key] = _token(lex, token, after)
-            for offset, bits in info[4]:
+            for offset, bits in info.starts:
                 self.words.append((position + offset, bits))
                 self.maybe |= bits
             position += len(token) + 1
@@ -308,12 +318,8 @@ def _trim(token: str) -> tuple[int, str]:
 
 
 def _token(lex: Lexicon, raw: str, after: str) -> TokenInfo:
-    """(how many characters its opening quotes take, the token without them and its final
-    dots (see _trim), the word lists its words match alone and can begin
-    (Lexicon.word_bits), the words that can begin one as (offset in the token, bits), the
-    token without a possessive as place names are looked up, the lengths of the place names
-    it can begin, whether it is a word and not a clause break). `after` is the character after
-    the token: it is part of the last word's key."""
+    """What is known of a word token (see TokenInfo; its text as _trim gives it). `after` is
+    the character after the token: it is part of the last word's key."""
     lead, text = _trim(raw)
     whole = maybe = 0
     starts = []
@@ -326,14 +332,13 @@ def _token(lex: Lexicon, raw: str, after: str) -> TokenInfo:
     plain = text not in _CLAUSE
     place = strip_possessive(text)
     sizes = lex.place_starts.get(place, _NO_SIZES) if plain else _NO_SIZES
-    return (lead, text, whole, maybe, tuple(starts), place, sizes, plain)
+    return TokenInfo(lead, text, whole, maybe, tuple(starts), place, sizes, plain)
 
 
 def _chunk(lex: Lexicon, chunk: str, after: str) -> Chunk:
-    """The tokens of a run of text between spaces: (start and end in the run, what is known of
-    a word token (see _token), or None and a punctuation token). `after` is the character
-    after the run: part of its last word's key."""
-    found: list[tuple[int, int, TokenInfo | None, str]] = []
+    """The tokens of a run of text between spaces (see Piece). `after` is the character after
+    the run: part of its last word's key."""
+    found: list[Piece] = []
     position = 0
     for gap, raw, following, punctuation in _SCAN.findall(chunk + after):
         start = position + len(gap)
@@ -343,10 +348,10 @@ def _chunk(lex: Lexicon, chunk: str, after: str) -> Chunk:
             info = lex.tokens.get(key)
             if info is None:
                 info = lex.tokens[key] = _token(lex, raw, following)
-            found.append((start, position, info, ""))
+            found.append(Piece(start, position, info, ""))
         else:
             position = start + 1
-            found.append((start, position, None, punctuation))
+            found.append(Piece(start, position, None, punctuation))
     return tuple(found)
 
 
@@ -380,25 +385,26 @@ def _scan(lex: Lexicon, sentence: Sentence) -> None:
             chunk = last.get(run)
             if chunk is None:
                 chunk = last[run] = _chunk(lex, run, "")
-        for offset, end, info, punctuation in chunk:
-            start = position + offset
+        for piece in chunk:
+            start = position + piece.start
+            info = piece.info
             if info is None:
-                tokens.append((start, position + end, punctuation))
+                tokens.append((start, position + piece.end, piece.punctuation))
                 token_starts.append(start)
                 continue
-            lead, text, whole, maybe, starts, place, sizes, plain = info
-            if maybe:
-                whole_any |= whole
-                maybe_any |= maybe
-                for word_offset, bits in starts:
+            if info.maybe:
+                whole_any |= info.whole
+                maybe_any |= info.maybe
+                for word_offset, bits in info.starts:
                     words.append((start + word_offset, bits))
-            if plain:
-                if sizes:
-                    candidates.append((len(plain_words), sizes))
-                plain_starts.append(start + lead)
-                plain_words.append(place)
-            tokens.append((start + lead, position + end, text))
-            token_starts.append(start + lead)
+            begin = start + info.lead
+            if info.plain:
+                if info.sizes:
+                    candidates.append((len(plain_words), info.sizes))
+                plain_starts.append(begin)
+                plain_words.append(info.place)
+            tokens.append((begin, position + piece.end, info.text))
+            token_starts.append(begin)
         position += len(run) + 1
     sentence.tokens, sentence.token_starts, sentence.words = tokens, token_starts, words
     sentence.whole, sentence.maybe = whole_any, maybe_any
