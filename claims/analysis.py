@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import replace
-from typing import Any, NamedTuple
+from typing import Any
 
 from claims.cues import Cued
 from claims.lexicon import (
@@ -110,19 +110,27 @@ _CLAUSE = _PUNCTUATION | {
 }
 
 
-# NamedTuples: immutable like frozen dataclasses, and built several times faster (a sentence
-# makes a few of each)
-class PartyMention(NamedTuple):
-    start: int
-    end: int
-    party: str
-    role: str  # weapon | speaker | agent | by | owner | location | object
+# Plain classes, compiled: built without a call into Python (a NamedTuple's __new__ is Python
+# code), and their fields read directly. Not to be changed once built.
+class PartyMention:
+    def __init__(self, start: int, end: int, party: str, role: str):
+        self.start = start
+        self.end = end
+        self.party = party
+        self.role = role  # weapon | speaker | agent | by | owner | location | object
+
+    def __repr__(self) -> str:
+        return f"PartyMention({self.start}, {self.end}, {self.party!r}, {self.role!r})"
 
 
-class PlaceMention(NamedTuple):
-    start: int
-    end: int
-    place: Place
+class PlaceMention:
+    def __init__(self, start: int, end: int, place: Place):
+        self.start = start
+        self.end = end
+        self.place = place
+
+    def __repr__(self) -> str:
+        return f"PlaceMention({self.start}, {self.end}, {self.place!r})"
 
 
 class Sentence:
