@@ -629,7 +629,7 @@ def _role(lex: Lexicon, sentence: Sentence, start: int, end: int) -> str:
     # needs a word where its word list can begin
     weapon = owned = None
     if after[:1].isspace() or after[:1] in ("'", "\u2019"):
-        ahead = _lists_ahead(sentence, end, after)
+        ahead = _lists_ahead(lex, sentence, end, after)
         if ahead & lex.weapon.bit:
             weapon = lex.weapon_ahead.match(after) or lex.weapon_near.match(after)
         if ahead & lex.owned_or_target:
@@ -650,24 +650,36 @@ def _role(lex: Lexicon, sentence: Sentence, start: int, end: int) -> str:
     return "agent"
 
 
-def _lists_ahead(sentence: Sentence, end: int, after: str) -> int:
+def _lists_ahead(lex: Lexicon, sentence: Sentence, end: int, after: str) -> int:
     """The word lists that can begin at a word of `after`, the text after a name at `end`
     (see Sentence.words): where a regex that reads what follows a name (Lexicon.weapon_ahead,
     weapon_near, target_ahead) matches, its list can begin, but for a word right after "'s"
-    ("Russia'sdrones") or cut where `after` ends. Then every list."""
-    low = sentence.low
-    cut = end + len(after)
-    if (after.startswith(("'s", "\u2019s")) and not after[2:3].isspace()) or (
-        cut < len(low) and (low[cut].isalnum() or low[cut] in "_-")
-    ):
+    ("Russia'sdrones"): then every list. A word that `after` cuts short is filed as `after`
+    ends it ("...the Russian dro"): most names stand 80 characters or more before the
+    sentence's end."""
+    if after.startswith(("'s", "\u2019s")) and not after[2:3].isspace():
         return -1
+    low = sentence.low
+    cut = whole = end + len(after)  # `whole`: where the words `after` holds whole end
     found = 0
+    if cut < len(low) and _in_word(low[cut]):
+        while whole > end and _in_word(low[whole - 1]):
+            whole -= 1
+        if whole <= end:
+            return -1
+        if whole < cut:
+            found = lex.word_bits(low[whole:cut])[1]
     for position, bits in sentence.words:
-        if position >= cut:
+        if position >= whole:
             break
         if position > end:
             found |= bits
     return found
+
+
+def _in_word(c: str) -> bool:
+    """A character of a word as the word lists read it ("[\\w-]")."""
+    return c.isalnum() or c in "_-"
 
 
 def speech_follows(lex: Lexicon, sentence: Sentence, end: int) -> str | None:
