@@ -271,7 +271,7 @@ def first_match(
     (offsets and word bits) where it can begin. A word cut off at `end` keeps its key: a match
     that starts there and ends by `end` matches it whole, as the key tells. (A plain loop: a
     generator costs more per word.)"""
-    bit, match = wl.bit, wl.regex.match
+    bit, match = wl.bit, wl.match_at
     for position, bits in words:
         if position >= end:
             break
@@ -286,7 +286,7 @@ def all_matches(wl: WordList, text: str, words: list[tuple[int, int]]) -> list[r
     """The matches of `wl` in `text`, as `finditer` gives them, trying only the `words`
     (offsets and word bits) where one can begin."""
     found: list[re.Match[str]] = []
-    bit, match, end = wl.bit, wl.regex.match, 0
+    bit, match, end = wl.bit, wl.match_at, 0
     for position, bits in words:
         if bits & bit and position >= end:
             m = match(text, position)

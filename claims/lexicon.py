@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +44,9 @@ class WordList:
     def __init__(self, patterns: Iterable[str], bit: int):
         patterns = list(patterns)
         self.regex = words(patterns)
+        # its match method, bound once: a compiled caller would otherwise build a bound method
+        # object each time it asks (Sentence.find, twice a sentence and list)
+        self.match_at: Callable[..., re.Match[str] | None] = self.regex.match
         # an entry that looks around ("energy(?= more)", "refused(?! claims)", "(?<!aerial )
         # vehicle") may match a word alone in one sentence and not in another: the regex must
         # be asked
