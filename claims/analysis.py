@@ -610,17 +610,20 @@ def _dedupe(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
 def _role(lex: Lexicon, sentence: Sentence, start: int, end: int) -> str:
     """How a party is named: as the one who speaks, who attacks, whose property, or where."""
     previous = sentence.tokens_before(start, 2)
-    if previous[-2:] == ["according", "to"]:
+    # the word before the name, if any: tests of it below, not slices of `previous` compared
+    # as lists (a list built for each)
+    last = previous[-1] if previous else ""
+    if last == "to" and previous[0] == "according":
         return "speaker"
     after = sentence.low[end : end + 80]
     if start <= 1 and after.lstrip(" '\u2019s").startswith(":"):
         return "speaker"  # "Ukrenergo: ..." / "Kremlin: ..." headlines
     # before weapons: "Zakharova said Russian forces...", "its air force said"; but "the UN
     # mission in Ukraine said" names a place ("officials in Kyiv said": Kyiv speaks)
-    placed = bool(previous) and previous[-1] in _LOCATIVE
+    placed = last in _LOCATIVE
     if speech_follows(lex, sentence, end) and (not placed or lex.officials.fullmatch(previous[0])):
         return "speaker"
-    if previous[-1:] == ["of"] and any(
+    if last == "of" and any(
         e == start - 4 for spans in sentence.targets.values() for _s, e in spans
     ):
         return "owner"  # "a fuel depot of Russian occupation forces": whose depot
@@ -636,16 +639,14 @@ def _role(lex: Lexicon, sentence: Sentence, start: int, end: int) -> str:
             owned = lex.target_ahead.match(after)
     if weapon and not (owned and owned.end() < weapon.end()):
         # "Russian drones" wields; "Russian oil depot attack" names whose depot
-        return "by" if previous[-1:] == ["by"] else "weapon"
-    if previous[-1:] == ["by"]:
+        return "by" if last == "by" else "weapon"
+    if last == "by":
         return "by"
     if owned:
         return "owner"  # "attacks on Russian energy sites": whose sites, not where
-    if set(previous) & _OBJECT_OF:
+    if any(word in _OBJECT_OF for word in previous):
         return "object"  # "Putin told Trump he backed it": Trump is not who backed it
-    if previous and (
-        previous[-1] in _LOCATIVE or (previous[-1] in _COMPASS and previous[0] in _LOCATIVE)
-    ):
+    if last in _LOCATIVE or (last in _COMPASS and previous[0] in _LOCATIVE):
         return "location"  # "in Ukraine", "in central Ukraine"
     return "agent"
 
