@@ -5,10 +5,20 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import replace
-from typing import Any, NamedTuple
+from typing import Any
 
 from claims.cues import Cued
-from claims.lexicon import WORD, Chunk, Lexicon, Place, TokenInfo, WordList, lower, strip_possessive
+from claims.lexicon import (
+    WORD,
+    Chunk,
+    Lexicon,
+    Piece,
+    Place,
+    TokenInfo,
+    WordList,
+    lower,
+    strip_possessive,
+)
 from claims.text import MAY
 
 _TOKEN = re.compile(r"[\w\u2019'.-]+|[,;:()\u2014\u2013]")
@@ -100,19 +110,27 @@ _CLAUSE = _PUNCTUATION | {
 }
 
 
-# NamedTuples: immutable like frozen dataclasses, and built several times faster (a sentence
-# makes a few of each)
-class PartyMention(NamedTuple):
-    start: int
-    end: int
-    party: str
-    role: str  # weapon | speaker | agent | by | owner | location | object
+# Plain classes, compiled: built without a call into Python (a NamedTuple's __new__ is Python
+# code), and their fields read directly. Not to be changed once built.
+class PartyMention:
+    def __init__(self, start: int, end: int, party: str, role: str):
+        self.start = start
+        self.end = end
+        self.party = party
+        self.role = role  # weapon | speaker | agent | by | owner | location | object
+
+    def __repr__(self) -> str:
+        return f"PartyMention({self.start}, {self.end}, {self.party!r}, {self.role!r})"
 
 
-class PlaceMention(NamedTuple):
-    start: int
-    end: int
-    place: Place
+class PlaceMention:
+    def __init__(self, start: int, end: int, place: Place):
+        self.start = start
+        self.end = end
+        self.place = place
+
+    def __repr__(self) -> str:
+        return f"PlaceMention({self.start}, {self.end}, {self.place!r})"
 
 
 class Sentence:
@@ -228,7 +246,7 @@ class Phrase:
             info = lex.tokens.get(key)
             if info is None:
                 info = lex.tokens[key] = _token(lex, token, after)
-            for offset, bits in info[4]:
+            for offset, bits in info.starts:
                 self.words.append((position + offset, bits))
                 self.maybe |= bits
             position += len(token) + 1
@@ -253,7 +271,7 @@ def first_match(
     (offsets and word bits) where it can begin. A word cut off at `end` keeps its key: a match
     that starts there and ends by `end` matches it whole, as the key tells. (A plain loop: a
     generator costs more per word.)"""
-    bit, match = wl.bit, wl.regex.match
+    bit, match = wl.bit, wl.match_at
     for position, bits in words:
         if position >= end:
             break
@@ -268,7 +286,7 @@ def all_matches(wl: WordList, text: str, words: list[tuple[int, int]]) -> list[r
     """The matches of `wl` in `text`, as `finditer` gives them, trying only the `words`
     (offsets and word bits) where one can begin."""
     found: list[re.Match[str]] = []
-    bit, match, end = wl.bit, wl.regex.match, 0
+    bit, match, end = wl.bit, wl.match_at, 0
     for position, bits in words:
         if bits & bit and position >= end:
             m = match(text, position)
@@ -308,12 +326,8 @@ def _trim(token: str) -> tuple[int, str]:
 
 
 def _token(lex: Lexicon, raw: str, after: str) -> TokenInfo:
-    """(how many characters its opening quotes take, the token without them and its final
-    dots (see _trim), the word lists its words match alone and can begin
-    (Lexicon.word_bits), the words that can begin one as (offset in the token, bits), the
-    token without a possessive as place names are looked up, the lengths of the place names
-    it can begin, whether it is a word and not a clause break). `after` is the character after
-    the token: it is part of the last word's key."""
+    """What is known of a word token (see TokenInfo; its text as _trim gives it). `after` is
+    the character after the token: it is part of the last word's key."""
     lead, text = _trim(raw)
     whole = maybe = 0
     starts = []
@@ -326,14 +340,13 @@ def _token(lex: Lexicon, raw: str, after: str) -> TokenInfo:
     plain = text not in _CLAUSE
     place = strip_possessive(text)
     sizes = lex.place_starts.get(place, _NO_SIZES) if plain else _NO_SIZES
-    return (lead, text, whole, maybe, tuple(starts), place, sizes, plain)
+    return TokenInfo(lead, text, whole, maybe, tuple(starts), place, sizes, plain)
 
 
 def _chunk(lex: Lexicon, chunk: str, after: str) -> Chunk:
-    """The tokens of a run of text between spaces: (start and end in the run, what is known of
-    a word token (see _token), or None and a punctuation token). `after` is the character
-    after the run: part of its last word's key."""
-    found: list[tuple[int, int, TokenInfo | None, str]] = []
+    """The tokens of a run of text between spaces (see Piece). `after` is the character after
+    the run: part of its last word's key."""
+    found: list[Piece] = []
     position = 0
     for gap, raw, following, punctuation in _SCAN.findall(chunk + after):
         start = position + len(gap)
@@ -343,10 +356,10 @@ def _chunk(lex: Lexicon, chunk: str, after: str) -> Chunk:
             info = lex.tokens.get(key)
             if info is None:
                 info = lex.tokens[key] = _token(lex, raw, following)
-            found.append((start, position, info, ""))
+            found.append(Piece(start, position, info, ""))
         else:
             position = start + 1
-            found.append((start, position, None, punctuation))
+            found.append(Piece(start, position, None, punctuation))
     return tuple(found)
 
 
@@ -380,25 +393,26 @@ def _scan(lex: Lexicon, sentence: Sentence) -> None:
             chunk = last.get(run)
             if chunk is None:
                 chunk = last[run] = _chunk(lex, run, "")
-        for offset, end, info, punctuation in chunk:
-            start = position + offset
+        for piece in chunk:
+            start = position + piece.start
+            info = piece.info
             if info is None:
-                tokens.append((start, position + end, punctuation))
+                tokens.append((start, position + piece.end, piece.punctuation))
                 token_starts.append(start)
                 continue
-            lead, text, whole, maybe, starts, place, sizes, plain = info
-            if maybe:
-                whole_any |= whole
-                maybe_any |= maybe
-                for word_offset, bits in starts:
+            if info.maybe:
+                whole_any |= info.whole
+                maybe_any |= info.maybe
+                for word_offset, bits in info.starts:
                     words.append((start + word_offset, bits))
-            if plain:
-                if sizes:
-                    candidates.append((len(plain_words), sizes))
-                plain_starts.append(start + lead)
-                plain_words.append(place)
-            tokens.append((start + lead, position + end, text))
-            token_starts.append(start + lead)
+            begin = start + info.lead
+            if info.plain:
+                if info.sizes:
+                    candidates.append((len(plain_words), info.sizes))
+                plain_starts.append(begin)
+                plain_words.append(info.place)
+            tokens.append((begin, position + piece.end, info.text))
+            token_starts.append(begin)
         position += len(run) + 1
     sentence.tokens, sentence.token_starts, sentence.words = tokens, token_starts, words
     sentence.whole, sentence.maybe = whole_any, maybe_any
@@ -599,17 +613,20 @@ def _dedupe(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
 def _role(lex: Lexicon, sentence: Sentence, start: int, end: int) -> str:
     """How a party is named: as the one who speaks, who attacks, whose property, or where."""
     previous = sentence.tokens_before(start, 2)
-    if previous[-2:] == ["according", "to"]:
+    # the word before the name, if any: tests of it below, not slices of `previous` compared
+    # as lists (a list built for each)
+    last = previous[-1] if previous else ""
+    if last == "to" and previous[0] == "according":
         return "speaker"
     after = sentence.low[end : end + 80]
     if start <= 1 and after.lstrip(" '\u2019s").startswith(":"):
         return "speaker"  # "Ukrenergo: ..." / "Kremlin: ..." headlines
     # before weapons: "Zakharova said Russian forces...", "its air force said"; but "the UN
     # mission in Ukraine said" names a place ("officials in Kyiv said": Kyiv speaks)
-    placed = bool(previous) and previous[-1] in _LOCATIVE
+    placed = last in _LOCATIVE
     if speech_follows(lex, sentence, end) and (not placed or lex.officials.fullmatch(previous[0])):
         return "speaker"
-    if previous[-1:] == ["of"] and any(
+    if last == "of" and any(
         e == start - 4 for spans in sentence.targets.values() for _s, e in spans
     ):
         return "owner"  # "a fuel depot of Russian occupation forces": whose depot
@@ -618,45 +635,55 @@ def _role(lex: Lexicon, sentence: Sentence, start: int, end: int) -> str:
     # needs a word where its word list can begin
     weapon = owned = None
     if after[:1].isspace() or after[:1] in ("'", "\u2019"):
-        ahead = _lists_ahead(sentence, end, after)
+        ahead = _lists_ahead(lex, sentence, end, after)
         if ahead & lex.weapon.bit:
             weapon = lex.weapon_ahead.match(after) or lex.weapon_near.match(after)
         if ahead & lex.owned_or_target:
             owned = lex.target_ahead.match(after)
     if weapon and not (owned and owned.end() < weapon.end()):
         # "Russian drones" wields; "Russian oil depot attack" names whose depot
-        return "by" if previous[-1:] == ["by"] else "weapon"
-    if previous[-1:] == ["by"]:
+        return "by" if last == "by" else "weapon"
+    if last == "by":
         return "by"
     if owned:
         return "owner"  # "attacks on Russian energy sites": whose sites, not where
-    if set(previous) & _OBJECT_OF:
+    if any(word in _OBJECT_OF for word in previous):
         return "object"  # "Putin told Trump he backed it": Trump is not who backed it
-    if previous and (
-        previous[-1] in _LOCATIVE or (previous[-1] in _COMPASS and previous[0] in _LOCATIVE)
-    ):
+    if last in _LOCATIVE or (last in _COMPASS and previous[0] in _LOCATIVE):
         return "location"  # "in Ukraine", "in central Ukraine"
     return "agent"
 
 
-def _lists_ahead(sentence: Sentence, end: int, after: str) -> int:
+def _lists_ahead(lex: Lexicon, sentence: Sentence, end: int, after: str) -> int:
     """The word lists that can begin at a word of `after`, the text after a name at `end`
     (see Sentence.words): where a regex that reads what follows a name (Lexicon.weapon_ahead,
     weapon_near, target_ahead) matches, its list can begin, but for a word right after "'s"
-    ("Russia'sdrones") or cut where `after` ends. Then every list."""
-    low = sentence.low
-    cut = end + len(after)
-    if (after.startswith(("'s", "\u2019s")) and not after[2:3].isspace()) or (
-        cut < len(low) and (low[cut].isalnum() or low[cut] in "_-")
-    ):
+    ("Russia'sdrones"): then every list. A word that `after` cuts short is filed as `after`
+    ends it ("...the Russian dro"): most names stand 80 characters or more before the
+    sentence's end."""
+    if after.startswith(("'s", "\u2019s")) and not after[2:3].isspace():
         return -1
+    low = sentence.low
+    cut = whole = end + len(after)  # `whole`: where the words `after` holds whole end
     found = 0
+    if cut < len(low) and _in_word(low[cut]):
+        while whole > end and _in_word(low[whole - 1]):
+            whole -= 1
+        if whole <= end:
+            return -1
+        if whole < cut:
+            found = lex.word_bits(low[whole:cut])[1]
     for position, bits in sentence.words:
-        if position >= cut:
+        if position >= whole:
             break
         if position > end:
             found |= bits
     return found
+
+
+def _in_word(c: str) -> bool:
+    """A character of a word as the word lists read it ("[\\w-]")."""
+    return c.isalnum() or c in "_-"
 
 
 def speech_follows(lex: Lexicon, sentence: Sentence, end: int) -> str | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +44,9 @@ class WordList:
     def __init__(self, patterns: Iterable[str], bit: int):
         patterns = list(patterns)
         self.regex = words(patterns)
+        # its match method, bound once: a compiled caller would otherwise build a bound method
+        # object each time it asks (Sentence.find, twice a sentence and list)
+        self.match_at: Callable[..., re.Match[str] | None] = self.regex.match
         # an entry that looks around ("energy(?= more)", "refused(?! claims)", "(?<!aerial )
         # vehicle") may match a word alone in one sentence and not in another: the regex must
         # be asked
@@ -133,10 +136,45 @@ def _ahead(patterns: list[str], gap: int) -> re.Pattern[str]:
     )
 
 
-# what the sentence scan knows of one distinct token, see claims.analysis._token
-TokenInfo = tuple[int, str, int, int, tuple[tuple[int, int], ...], str, list[int], bool]
-# the tokens of a run of text between spaces, see claims.analysis._chunk
-Chunk = tuple[tuple[int, int, TokenInfo | None, str], ...]
+class TokenInfo:
+    """What the sentence scan knows of one distinct word token, see claims.analysis._token.
+    A class, not a tuple: compiled code reads a field of its own class directly, where it
+    checks the type of every item of a tuple each time one is unpacked."""
+
+    def __init__(
+        self,
+        lead: int,
+        text: str,
+        whole: int,
+        maybe: int,
+        starts: tuple[tuple[int, int], ...],
+        place: str,
+        sizes: list[int],
+        plain: bool,
+    ):
+        self.lead = lead  # how many characters its opening quotes take
+        self.text = text  # without them and its final dots
+        self.whole = whole  # the word lists its words match alone (Lexicon.word_bits)
+        self.maybe = maybe  # the word lists its words can begin
+        self.starts = starts  # the words that can begin one: (offset in the token, bits)
+        self.place = place  # as place names are looked up: without a possessive
+        self.sizes = sizes  # the lengths (in words) of the place names it can begin
+        self.plain = plain  # a word, not a clause break
+
+
+class Piece:
+    """A token of a run of text between spaces, see claims.analysis._chunk: where it starts
+    and ends in the run, and what is known of it (a word) or its text (punctuation)."""
+
+    def __init__(self, start: int, end: int, info: TokenInfo | None, punctuation: str):
+        self.start = start
+        self.end = end
+        self.info = info
+        self.punctuation = punctuation
+
+
+# the tokens of a run of text between spaces
+Chunk = tuple[Piece, ...]
 
 
 @dataclass(frozen=True)

@@ -93,18 +93,24 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     line's dateline or headline label is in none."""
     spans: list[tuple[int, int]] = []
     for line in _LINE.finditer(text):
-        label = _DATELINE.match(text, line.start(), line.end()) or _KICKER.match(
-            text, line.start(), line.end()
+        line_start, line_end = line.span()
+        label = _DATELINE.match(text, line_start, line_end) or _KICKER.match(
+            text, line_start, line_end
         )
-        start = label.end() if label else line.start()
-        for boundary in _END.finditer(text, start, line.end()):
-            before = text[start : boundary.start(1)].rstrip("\"'\u201d\u2019)]")
-            word = before.rsplit(None, 1)[-1].lower().rstrip(".") if before.strip() else ""
+        start = label.end() if label else line_start
+        for boundary in _END.finditer(text, start, line_end):
+            stop, after = boundary.span(1)
+            # the word before the stop: the text before it ends with the stop (".", "!" or
+            # "?"), so its last word is what follows its last space
+            word_start = stop - 1
+            while word_start > start and not text[word_start - 1].isspace():
+                word_start -= 1
+            word = text[word_start:stop].lower().rstrip(".")
             if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
                 continue
-            spans.append((start, boundary.start(1)))
-            start = boundary.end()
-        spans.append((start, line.end()))
+            spans.append((start, stop))
+            start = after
+        spans.append((start, line_end))
     # without trailing spaces, and without the empty ones
     trimmed = [(s, s + len(text[s:e].rstrip())) for s, e in spans]
     return [(s, e) for s, e in trimmed if e > s]

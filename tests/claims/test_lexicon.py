@@ -224,7 +224,7 @@ def test_what_follows_a_name_is_read_only_where_its_lists_can_begin(
     for _start, end, _token in sentence.tokens:
         for size in (80, 9):  # the window _role reads, and one that ends inside words
             after = sentence.low[end : end + size]
-            ahead = _lists_ahead(sentence, end, after)
+            ahead = _lists_ahead(lex, sentence, end, after)
             if lex.weapon_ahead.match(after) or lex.weapon_near.match(after):
                 assert ahead & lex.weapon.bit, after
             if lex.target_ahead.match(after):
