@@ -7,9 +7,8 @@ import re
 from mypy_extensions import trait
 
 from claims.analysis import Sentence
-from claims.rules import FULL_TRUCE, Candidate, Rules, subject_names
+from claims.rules import FULL_TRUCE, Candidate, ClaimRule, Rules, subject_names
 from claims.terms import deal_named_again
-from truce.records import Claim
 
 # Promises whose negation is a refusal ("has not agreed"); "no new orders" is not one.
 _PROMISE = re.compile(
@@ -66,7 +65,7 @@ _CALLED_FALSE = re.compile(
 class StatementRules(Rules):
     """What the parties say about a claim."""
 
-    def _statement(self, claim: Claim, s: Sentence) -> list[Candidate]:
+    def _statement(self, claim: ClaimRule, s: Sentence) -> list[Candidate]:
         """A speaker's words about the claim's topic. The agent of the cue (the party named
         nearest before it) must be one of the claim's speakers. For a commitment, a negated
         promise ("Kyiv has not agreed to halt strikes") contradicts it; a cue in a clause about
@@ -74,14 +73,14 @@ class StatementRules(Rules):
         agreement."""
         if "?" in s.text and s.text.rstrip(" '\"\u2019\u201d").endswith("?"):
             return []  # "Will Ukraine stop hitting Russian refineries?": asked, not said
-        topic, confirm, contradict = self.lex.claim_patterns[claim.id]
+        topic, confirm, contradict = claim.topic, claim.confirm, claim.contradict
         commitment = claim.detector == "commitment"
         # asked for every claim: the bit test answers most sentences without a call; a
         # commitment's topic is the deal, which "the pause" names again
         if not (s.maybe & topic.bit and s.has(topic)) and not (commitment and deal_named_again(s)):
             return []
-        allowed = set(claim.speakers)
-        voices = self.lex.voices.get(claim.id)
+        allowed = claim.speakers
+        voices = claim.voices
         if not commitment and allowed and s.speakers and not s.speakers & allowed:
             return []  # "the White House said Putin agreed": not the Kremlin's own word
 
@@ -154,14 +153,14 @@ class StatementRules(Rules):
                 ]
         return []
 
-    def _deal_held(self, claim: Claim, s: Sentence) -> list[Candidate]:
+    def _deal_held(self, claim: ClaimRule, s: Sentence) -> list[Candidate]:
         """ "The halt on energy strikes has largely held on both sides": the deal said to hold
         confirms each side's promise, or only the promise of the side named holding it."""
         held = _HELD.search(s.low) if "held" in s.low or "holding" in s.low else None
         if held is None or self._negated(s, held.start()) or self._hedged(s, held.start()):
             return []
         start, _end = s.clauses[s.clause(held.start())]
-        topic = self.lex.claim_patterns[claim.id][0]
+        topic = claim.topic
         if not s.search(topic, start, held.start()) or _ASKED.search(s.low, 0, held.start()):
             return []
         sides = {
@@ -210,7 +209,7 @@ def _said_expired(s: Sentence, position: int) -> bool:
     return any(m.start() <= position < m.end() for m in _DEAL_EXPIRED.finditer(s.low))
 
 
-def _voiced(s: Sentence, position: int, allowed: set[str], voices: re.Pattern[str]) -> bool:
+def _voiced(s: Sentence, position: int, allowed: frozenset[str], voices: re.Pattern[str]) -> bool:
     """Is the word at `position` said under one of the claim's voices: by the sentence's
     speaker ("Peskov said", "the Kremlin: ..."), else by its subject ("Putin agreed")?"""
     named = [p for p in s.parties if p.role == "speaker" and p.party in allowed]
