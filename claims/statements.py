@@ -7,6 +7,7 @@ import re
 from mypy_extensions import trait
 
 from claims.analysis import Sentence
+from claims.cues import Cued
 from claims.rules import FULL_TRUCE, Candidate, ClaimRule, Rules, subject_names
 from claims.terms import deal_named_again
 
@@ -33,11 +34,12 @@ _HELD = re.compile(
 _ASKED = re.compile(r"\bwhether(?: [\w'\u2019-]+){1,4} ?$")
 
 # the deal's term over, as agreed: not "ended early", nor "is dead"
-_RAN_OUT = re.compile(r"\b(?:expired|lapsed|ran out|run out|runs out)\b")
+_RAN_OUT = Cued(r"\b(?:expired|lapsed|ran out|run out|runs out)\b")
 
 # the deal, its words, and its end in the past tense ("ends on 16 April" is said of a deal that
 # holds): "the moratorium on strikes agreed in March has expired"
-_EXPIRED = re.compile(r"expired|lapsed|ran out|run out|came to an end|has ended|is over|was over")
+# (Cued: a few substring tests answer most sentences, where the regex scans each)
+_EXPIRED = Cued(r"expired|lapsed|ran out|run out|came to an end|has ended|is over|was over")
 _DEAL_EXPIRED = re.compile(
     r"\b(?:moratorium|truce|ceasefire|pause|halt|deal|ban|period)\b[^;,]{0,80}?\b(?:has |had )?"
     rf"(?:{_EXPIRED.pattern})\b"
@@ -105,7 +107,7 @@ class StatementRules(Rules):
         # "the moratorium has expired, Russia is no longer bound by it": its term ran out,
         # no promise was taken back
         for m in s.find(contradict):
-            if commitment and _RAN_OUT.search(s.low):
+            if commitment and s.has(_RAN_OUT):  # remembered: asked per cue and claim
                 break
             agent = usable(m)
             hedged = self._clause_has(s, m.start(), self.lex.hedge)
