@@ -111,9 +111,6 @@ class ClaimRule:
         self.while_deal_runs = claim.while_deal_runs
         self.topic, self.confirm, self.contradict = lex.claim_patterns[claim.id]
         self.voices = lex.voices.get(claim.id)
-        # its keys in Sentence.memo (a str hashes once; a tuple key is hashed at every ask)
-        self.about_key = "about deal " + claim.id
-        self.result_key = "rule " + claim.id  # what its rule found in a sentence
 
 
 # the rule families are traits: mypyc compiles a class with several bases (claims.engine.Engine)

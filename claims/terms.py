@@ -101,16 +101,10 @@ def _other_truce_in_clause(s: Sentence, position: int) -> bool:
 
 
 def deal_named_again(s: Sentence) -> bool:
-    """ "The pause", "the truce", once an earlier sentence named the deal (see _about_deal).
-    Remembered per sentence: each commitment's statement rule asks, and the window rule."""
-    if not s.memo.get(DEAL_NAMED_BEFORE):
-        return False
-    found = s.memo.get("deal named again")
-    if found is None:
-        found = s.memo["deal named again"] = any(
-            not _other_truce_in_clause(s, m.start()) for m in _THE_DEAL.finditer(s.low)
-        )
-    return found
+    """ "The pause", "the truce", once an earlier sentence named the deal (see _about_deal)."""
+    return bool(s.memo.get(DEAL_NAMED_BEFORE)) and any(
+        not _other_truce_in_clause(s, m.start()) for m in _THE_DEAL.finditer(s.low)
+    )
 
 
 @trait
@@ -123,10 +117,10 @@ class TermRules(Rules):
         days, but turned down a full ceasefire"); or "the pause", "the truce" after a sentence
         that named it so ("Kremlin lists sites the energy truce covers. The truce runs 30
         days")."""
-        # asked by the window and scope rules and _names_deal
-        found = s.memo.get(claim.about_key)
+        key = ("about deal", claim.id)  # asked by the window rule and _names_deal
+        found = s.memo.get(key)
         if found is None:
-            found = s.memo[claim.about_key] = self._names_topic_and_deal(claim, s)
+            found = s.memo[key] = self._names_topic_and_deal(claim, s)
         return found
 
     def _names_topic_and_deal(self, claim: ClaimRule, s: Sentence) -> bool:
@@ -146,14 +140,7 @@ class TermRules(Rules):
         )
 
     def _window(self, claim: ClaimRule, s: Sentence, published: date) -> list[Candidate]:
-        """Length, start date, extension and end of the deal against the claimed window.
-        Remembered per sentence: the window claim asks, and a party stating the terms."""
-        found = s.memo.get(claim.result_key)
-        if found is None:
-            found = s.memo[claim.result_key] = self._read_window(claim, s, published)
-        return found
-
-    def _read_window(self, claim: ClaimRule, s: Sentence, published: date) -> list[Candidate]:
+        """Length, start date, extension and end of the deal against the claimed window."""
         if not self._about_deal(claim, s):
             return []
         hedged = s.has(self.lex.hedge)
@@ -237,14 +224,6 @@ class TermRules(Rules):
         return None
 
     def _scope(self, claim: ClaimRule, s: Sentence) -> list[Candidate]:
-        """A broad "infrastructure" against an energy-only list. Remembered per sentence: the
-        scope claim asks, and a party stating the terms."""
-        found = s.memo.get(claim.result_key)
-        if found is None:
-            found = s.memo[claim.result_key] = self._read_scope(claim, s)
-        return found
-
-    def _read_scope(self, claim: ClaimRule, s: Sentence) -> list[Candidate]:
         topic, confirm, contradict = claim.topic, claim.confirm, claim.contradict
         if not s.has(topic):
             return []
