@@ -12,9 +12,17 @@ from mypy_extensions import trait
 
 from claims.analysis import Sentence, speech_follows
 from claims.cues import Cued
-from claims.rules import DENIED_ACCUSATION, NOT_THIS, Candidate, Rules, listed, subject_names
+from claims.rules import (
+    DENIED_ACCUSATION,
+    NOT_THIS,
+    Candidate,
+    ClaimRule,
+    Rules,
+    listed,
+    subject_names,
+)
 from claims.text import MAY, MONTH
-from truce.records import Article, Claim
+from truce.records import Article
 
 _NO_ATTACKS = Cued(
     r"\b(?:no|zero|not a single|not one)\s+(?:new\s+|russian\s+|ukrainian\s+|enemy\s+)?"
@@ -106,7 +114,7 @@ class BreachRules(Rules):
 
     def _breach(
         self,
-        claim: Claim,
+        claim: ClaimRule,
         s: Sentence,
         sentences: list[Sentence],
         article: Article,
@@ -117,7 +125,7 @@ class BreachRules(Rules):
         if self._long_ago(s, published) or self._accident(s, sentences):
             return []  # an attack long before the deal, an accident
         # an attack that hit a protected target (see _targets_hit)
-        pairs = [a for a in s.attacks if self._targets_hit(s, a) & set(claim.targets)]
+        pairs = [a for a in s.attacks if self._targets_hit(s, a) & claim.target_set]
         if pairs:
             # "Russia refrains, while Kyiv keeps hitting Russian energy sites": each attack has
             # its own attacker and ground; the first by this party on its protected ground counts
@@ -146,15 +154,15 @@ class BreachRules(Rules):
                 return []
         if attacker != claim.party:
             return []
-        if side is not None and side not in set(claim.territory):
+        if side is not None and side not in claim.territory:
             return []
         day = self._event_date(s, published, anchor if pairs else None)
         # one can only violate the deal while it holds: "had violated it dozens of times"
-        if published >= self.story.window.start and (not pairs or s.has(_DURING)):
-            day = min(day, self.story.window.end - timedelta(days=1))
+        if published >= self.window_start and (not pairs or s.has(_DURING)):
+            day = min(day, self.window_end - timedelta(days=1))
         if "hours" in s.low and s.has(_HOURS_AFTER_DEAL):  # a substring test first: cheaper
-            day = min(day, self.story.deal_date + timedelta(days=1))
-        if not self.story.window.contains(day):
+            day = min(day, self.deal_date + timedelta(days=1))
+        if not self.window_start <= day < self.window_end:
             return []
         alleged = True
         if pairs and s.has(self.lex.denied_report):
@@ -253,14 +261,14 @@ class BreachRules(Rules):
         return found
 
     def _violator(
-        self, claim: Claim, s: Sentence, sentences: list[Sentence]
+        self, claim: ClaimRule, s: Sentence, sentences: list[Sentence]
     ) -> tuple[str | None, str]:
         """Who is accused of violating the deal: "Kyiv's violations", "violations by Moscow",
         "Russia violated", "accused Kyiv of violating"; or each side when they accuse each
         other. Conditionals ("if Kyiv kept violating it") are not accusations. The deal is named
         in the sentence, or in the one before when the sentence says "it" ("The moratorium has
         expired. Kyiv had violated it almost daily")."""
-        topic = self.lex.claim_patterns[claim.id][0]
+        topic = claim.topic
         named = bool(s.maybe & topic.bit and s.has(topic))  # the bit test first: cheaper
         for m in s.find(self.lex.violation) if named or " it" in s.low else ():
             if not named and not (_IT.match(s.low, m.end()) and _before(s, sentences).has(topic)):
@@ -290,7 +298,7 @@ class BreachRules(Rules):
         # "Russia kept its word, Kyiv did not": the promise kept names the deal
         return self._promise_not_kept(claim, s), "breach.violation-claim"
 
-    def _promise_not_kept(self, claim: Claim, s: Sentence) -> str | None:
+    def _promise_not_kept(self, claim: ClaimRule, s: Sentence) -> str | None:
         """ "Russia kept its word on the moratorium, Kyiv did not" ("..., unlike Kiev", "...,
         while Kyiv continues to attack"): the side named in the clause after another side's
         kept promise."""
@@ -321,12 +329,12 @@ class BreachRules(Rules):
                     found.append((breaker, m.end()))
         return found
 
-    def _other_targets_after(self, claim: Claim, s: Sentence, position: int) -> bool:
+    def _other_targets_after(self, claim: ClaimRule, s: Sentence, position: int) -> bool:
         """Does the clause after `position` name only targets the claim does not protect?"""
         named = _targets_after(s, position)
-        return bool(named) and not named & set(claim.targets)
+        return bool(named) and not named & claim.target_set
 
-    def _target_class(self, claim: Claim, s: Sentence) -> str | None:
+    def _target_class(self, claim: ClaimRule, s: Sentence) -> str | None:
         for cls in claim.targets:
             spans = s.targets.get(cls)
             if spans:
@@ -359,11 +367,10 @@ class BreachRules(Rules):
             (p for p in s.parties if p.role == "owner"), key=lambda p: nearness(p.start)
         )
         if owners:
-            party = self.story.party(owners[0].party)
-            return party.territory or None, None
+            return self.territory_of_party[owners[0].party] or None, None
         for party_id, operators in self.lex.operators.items():
             if s.find(operators):
-                return self.story.party(party_id).territory or None, None
+                return self.territory_of_party[party_id] or None, None
         return None, None
 
     def _attacker(self, s: Sentence, anchor: int, side: str | None) -> tuple[str | None, bool]:
@@ -461,7 +468,7 @@ class BreachRules(Rules):
             if other is not s
         )
 
-    def _quiet(self, claim: Claim, s: Sentence, sentences: list[Sentence]) -> list[Candidate]:
+    def _quiet(self, claim: ClaimRule, s: Sentence, sentences: list[Sentence]) -> list[Candidate]:
         """ "No attacks on energy facilities were recorded" in the protected ground (named in
         the sentence, else in the article: "no hits on energy facilities" over a report from
         Kharkiv): the halt holds there. Or the committed side has not struck what it promised
@@ -480,14 +487,14 @@ class BreachRules(Rules):
         if not s.has(_NO_ATTACKS):
             return []
         sides = self._grounds(s) or {side for other in sentences for side in self._grounds(other)}
-        if sides and sides <= set(claim.territory):
+        if sides and sides <= claim.territory:
             return [Candidate("confirms", s, "commitment.no-attacks-recorded", 0.6)]
         return []
 
-    def _spared(self, claim: Claim, s: Sentence, position: int) -> bool:
+    def _spared(self, claim: ClaimRule, s: Sentence, position: int) -> bool:
         """Is a target the claim protects named in the clause after `position`, on protected
         ground or no ground named?"""
-        if not _targets_after(s, position) & set(claim.targets):
+        if not _targets_after(s, position) & claim.target_set:
             return False
         side, _place = self._target_side(s, position)
         return side is None or side in claim.territory
@@ -496,7 +503,7 @@ class BreachRules(Rules):
         """Whose ground a sentence is about: its places, and the operators it names."""
         sides = {p.place.side for p in s.places}
         return sides | {
-            self.story.party(party).territory
+            self.territory_of_party[party]
             for party, pattern in self.lex.operators.items()
             if s.has(pattern)
         }

@@ -21,11 +21,11 @@ from claims.analysis import Sentence, analyse, tokenize
 from claims.breach import BreachRules
 from claims.fighting import FightingRules
 from claims.lexicon import Lexicon, lower
-from claims.rules import DENIED_ACCUSATION, Candidate
+from claims.rules import DENIED_ACCUSATION, Candidate, ClaimRule
 from claims.statements import StatementRules
 from claims.terms import DEAL_NAMED_BEFORE, EXPIRY, TermRules
 from claims.text import split_sentences
-from truce.records import Article, Claim, Evidence, Story
+from truce.records import Article, Evidence, Story
 
 ENGINE_VERSION = "rules-1"
 _PRIORITY = {"breach": 3, "contradicts": 2, "confirms": 1}
@@ -51,15 +51,18 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
         # the sides at war: a mediator's name (Trump, Washington) makes a sentence about this
         # story only when it speaks of the deal itself
         self.sides = {p.id for p in story.parties if p.territory}
-        self.deal_topics = [
-            self.lex.claim_patterns[c.id][0] for c in story.claims if c.detector != "fighting"
-        ]
+        self.side_ids = tuple(p.id for p in story.parties if p.territory)
+        self.territory_of_party = {p.id: p.territory for p in story.parties}
+        self.claims = [ClaimRule(c, self.lex) for c in story.claims]
+        self.deal_topics = [c.topic for c in self.claims if c.detector != "fighting"]
+        self.deal_date = story.deal_date
+        self.window_start, self.window_end = story.window.start, story.window.end
         self.version = ENGINE_VERSION
 
     def assess(self, article: Article) -> Assessment:
         text = article.text
         published = date.fromisoformat(article.published[:10])
-        if published < self.story.deal_date or article.published < (self.story.deal_at or ""):
+        if published < self.deal_date or article.published < (self.story.deal_at or ""):
             return Assessment((), ())
         spans = split_sentences(text)
         # from the first sentence on: a headline's label is in none ("UPDATE 2-Kherson: ...")
@@ -76,7 +79,7 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
             claim.id: [
                 c for s in sentences for c in self._judge(claim, s, sentences, article, published)
             ]
-            for claim in self.story.claims
+            for claim in self.claims
         }
         breaches = [
             c
@@ -85,7 +88,7 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
             if c.stance == "breach" and c.rule != DENIED_ACCUSATION
         ]
         evidence, mentions = [], []
-        for claim in self.story.claims:
+        for claim in self.claims:
             candidates = found[claim.id]
             if not candidates and claim.detector == "fighting" and breaches:
                 # "Kyiv violates the moratorium daily": attacks said to break the deal are
@@ -137,7 +140,7 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
             return on_topic > 0 and named_here > named_elsewhere
         return on_topic > off_topic
 
-    def _evidence(self, article: Article, claim: Claim, c: Candidate) -> Evidence:
+    def _evidence(self, article: Article, claim: ClaimRule, c: Candidate) -> Evidence:
         return Evidence.of(
             id=evidence_id(article.id, claim.id),
             article_id=article.id,
@@ -165,7 +168,7 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
 
     def _judge(
         self,
-        claim: Claim,
+        claim: ClaimRule,
         s: Sentence,
         sentences: list[Sentence],
         article: Article,
@@ -176,7 +179,7 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
         detector = claim.detector
         # what is said of a promise counts while the deal runs, its last day included:
         # "Russia kept its word for 30 days", said in May, looks back
-        timely = published <= self.story.window.end
+        timely = published <= self.window_end
         if detector == "commitment":
             found = self._breach(claim, s, sentences, article, published)
             if not market and timely:
@@ -209,7 +212,7 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
             )
         return found
 
-    def _party_on_terms(self, claim: Claim, s: Sentence, published: date) -> list[Candidate]:
+    def _party_on_terms(self, claim: ClaimRule, s: Sentence, published: date) -> list[Candidate]:
         """The committed party stating the deal's terms is the party confirming its commitment:
         its length or start ("the moratorium runs 30 days from 18 March", the Kremlin) or what
         it covers ("the order concerns energy infrastructure only"). Not when it reports an
@@ -218,7 +221,7 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
         no promise kept)."""
         if claim.party not in s.speakers or s.attacks or s.has(EXPIRY):
             return []
-        for term in self.story.claims:
+        for term in self.claims:
             if term.detector == "window":
                 stated = any(c.stance == "confirms" for c in self._window(term, s, published))
             elif term.detector == "scope":

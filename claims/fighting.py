@@ -8,8 +8,7 @@ from datetime import date
 from mypy_extensions import trait
 
 from claims.analysis import Sentence, blocked
-from claims.rules import Candidate, Rules
-from truce.records import Claim
+from claims.rules import Candidate, ClaimRule, Rules
 
 # "once the shelling stopped", "until fighting ends": a lull to come, not one reported
 _ONCE = re.compile(r"\b(?:once|until|till|unless|if|when|whenever|as soon as)\b")
@@ -20,12 +19,12 @@ class FightingRules(Rules):
     """Does the war go on?"""
 
     def _fighting(
-        self, claim: Claim, s: Sentence, sentences: list[Sentence], published: date
+        self, claim: ClaimRule, s: Sentence, sentences: list[Sentence], published: date
     ) -> list[Candidate]:
         """Attacks and combat of any kind after the deal: the war goes on (or pauses)."""
-        _topic, confirm, contradict = self.lex.claim_patterns[claim.id]
+        confirm, contradict = claim.confirm, claim.contradict
         anchor = s.attacks[0][0] if s.attacks else None
-        if not self._on_topic(s) or self._event_date(s, published, anchor) < self.story.deal_date:
+        if not self._on_topic(s) or self._event_date(s, published, anchor) < self.deal_date:
             return []
         if (
             self._long_ago(s, published)

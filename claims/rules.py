@@ -21,7 +21,7 @@ from claims.text import (
     named_days,
     names_month,
 )
-from truce.records import Stance, Story
+from truce.records import Claim, Stance, Story
 
 _ANY_YEAR = re.compile(r"\b(?:19|20)\d\d\b")  # cheap: most sentences name no year
 ANY_DIGIT = re.compile(r"\d")
@@ -104,6 +104,26 @@ class Candidate(NamedTuple):
     region: str | None = None
 
 
+class ClaimRule:
+    """A claim as the rules read it, built once per engine: a compiled class reads its fields
+    from slots, where each field of the claim's dataclass is a dict lookup; its lists are sets
+    for the membership tests, and its word lists are looked up once."""
+
+    def __init__(self, claim: Claim, lex: Lexicon):
+        self.claim = claim
+        self.id = claim.id
+        self.detector = claim.detector
+        self.party = claim.party
+        self.targets = claim.targets  # in order: the first named is the target reported
+        self.target_set = frozenset(claim.targets)
+        self.territory = frozenset(claim.territory)
+        self.speakers = frozenset(claim.speakers)
+        self.value = claim.value
+        self.while_deal_runs = claim.while_deal_runs
+        self.topic, self.confirm, self.contradict = lex.claim_patterns[claim.id]
+        self.voices = lex.voices.get(claim.id)
+
+
 # the rule families are traits: mypyc compiles a class with several bases (claims.engine.Engine)
 # only when they are
 @trait
@@ -114,6 +134,13 @@ class Rules:
     lex: Lexicon
     sides: set[str]  # the parties at war (with a territory)
     deal_topics: list[WordList]
+    # what the story fixes, read once (each a dict lookup on a dataclass, asked per sentence)
+    claims: list[ClaimRule]
+    deal_date: date
+    window_start: date
+    window_end: date  # the first day outside
+    side_ids: tuple[str, ...]  # the parties at war, in the story's order
+    territory_of_party: dict[str, str]  # a party's own ground ("" for a mediator)
 
     def _on_topic(self, s: Sentence) -> int:
         """How often a sentence names a side at war, a place of the war, a side's energy
@@ -151,7 +178,7 @@ class Rules:
         only when the cheaper ones before it fail: most sentences name no year, month or day."""
         if s.has(self.lex.long_ago):
             return True
-        low, deal = s.low, self.story.deal_date
+        low, deal = s.low, self.deal_date
         # "19" or "20" is in every year: a substring test is cheaper than the regex
         years = ("19" in low or "20" in low) and _ANY_YEAR.search(low)
         if years and any(int(m.group(m.lastindex or 1)) < deal.year for m in _YEAR.finditer(low)):
@@ -207,7 +234,7 @@ class Rules:
         return found
 
     def _other(self, party: str | None) -> str | None:
-        others = [p.id for p in self.story.parties if p.territory and p.id != party]
+        others = [p for p in self.side_ids if p != party]
         return others[0] if len(others) == 1 and party else None
 
     def _agent(self, s: Sentence, position: int) -> str | None:

@@ -7,9 +7,9 @@ import re
 from mypy_extensions import trait
 
 from claims.analysis import Sentence
-from claims.rules import FULL_TRUCE, Candidate, Rules, subject_names
+from claims.cues import Cued
+from claims.rules import FULL_TRUCE, Candidate, ClaimRule, Rules, subject_names
 from claims.terms import deal_named_again
-from truce.records import Claim
 
 # Promises whose negation is a refusal ("has not agreed"); "no new orders" is not one.
 _PROMISE = re.compile(
@@ -34,11 +34,12 @@ _HELD = re.compile(
 _ASKED = re.compile(r"\bwhether(?: [\w'\u2019-]+){1,4} ?$")
 
 # the deal's term over, as agreed: not "ended early", nor "is dead"
-_RAN_OUT = re.compile(r"\b(?:expired|lapsed|ran out|run out|runs out)\b")
+_RAN_OUT = Cued(r"\b(?:expired|lapsed|ran out|run out|runs out)\b")
 
 # the deal, its words, and its end in the past tense ("ends on 16 April" is said of a deal that
 # holds): "the moratorium on strikes agreed in March has expired"
-_EXPIRED = re.compile(r"expired|lapsed|ran out|run out|came to an end|has ended|is over|was over")
+# (Cued: a few substring tests answer most sentences, where the regex scans each)
+_EXPIRED = Cued(r"expired|lapsed|ran out|run out|came to an end|has ended|is over|was over")
 _DEAL_EXPIRED = re.compile(
     r"\b(?:moratorium|truce|ceasefire|pause|halt|deal|ban|period)\b[^;,]{0,80}?\b(?:has |had )?"
     rf"(?:{_EXPIRED.pattern})\b"
@@ -66,7 +67,7 @@ _CALLED_FALSE = re.compile(
 class StatementRules(Rules):
     """What the parties say about a claim."""
 
-    def _statement(self, claim: Claim, s: Sentence) -> list[Candidate]:
+    def _statement(self, claim: ClaimRule, s: Sentence) -> list[Candidate]:
         """A speaker's words about the claim's topic. The agent of the cue (the party named
         nearest before it) must be one of the claim's speakers. For a commitment, a negated
         promise ("Kyiv has not agreed to halt strikes") contradicts it; a cue in a clause about
@@ -74,14 +75,14 @@ class StatementRules(Rules):
         agreement."""
         if "?" in s.text and s.text.rstrip(" '\"\u2019\u201d").endswith("?"):
             return []  # "Will Ukraine stop hitting Russian refineries?": asked, not said
-        topic, confirm, contradict = self.lex.claim_patterns[claim.id]
+        topic, confirm, contradict = claim.topic, claim.confirm, claim.contradict
         commitment = claim.detector == "commitment"
         # asked for every claim: the bit test answers most sentences without a call; a
         # commitment's topic is the deal, which "the pause" names again
         if not (s.maybe & topic.bit and s.has(topic)) and not (commitment and deal_named_again(s)):
             return []
-        allowed = set(claim.speakers)
-        voices = self.lex.voices.get(claim.id)
+        allowed = claim.speakers
+        voices = claim.voices
         if not commitment and allowed and s.speakers and not s.speakers & allowed:
             return []  # "the White House said Putin agreed": not the Kremlin's own word
 
@@ -106,7 +107,7 @@ class StatementRules(Rules):
         # "the moratorium has expired, Russia is no longer bound by it": its term ran out,
         # no promise was taken back
         for m in s.find(contradict):
-            if commitment and _RAN_OUT.search(s.low):
+            if commitment and s.has(_RAN_OUT):  # remembered: asked per cue and claim
                 break
             agent = usable(m)
             hedged = self._clause_has(s, m.start(), self.lex.hedge)
@@ -154,14 +155,14 @@ class StatementRules(Rules):
                 ]
         return []
 
-    def _deal_held(self, claim: Claim, s: Sentence) -> list[Candidate]:
+    def _deal_held(self, claim: ClaimRule, s: Sentence) -> list[Candidate]:
         """ "The halt on energy strikes has largely held on both sides": the deal said to hold
         confirms each side's promise, or only the promise of the side named holding it."""
         held = _HELD.search(s.low) if "held" in s.low or "holding" in s.low else None
         if held is None or self._negated(s, held.start()) or self._hedged(s, held.start()):
             return []
         start, _end = s.clauses[s.clause(held.start())]
-        topic = self.lex.claim_patterns[claim.id][0]
+        topic = claim.topic
         if not s.search(topic, start, held.start()) or _ASKED.search(s.low, 0, held.start()):
             return []
         sides = {
@@ -210,7 +211,7 @@ def _said_expired(s: Sentence, position: int) -> bool:
     return any(m.start() <= position < m.end() for m in _DEAL_EXPIRED.finditer(s.low))
 
 
-def _voiced(s: Sentence, position: int, allowed: set[str], voices: re.Pattern[str]) -> bool:
+def _voiced(s: Sentence, position: int, allowed: frozenset[str], voices: re.Pattern[str]) -> bool:
     """Is the word at `position` said under one of the claim's voices: by the sentence's
     speaker ("Peskov said", "the Kremlin: ..."), else by its subject ("Putin agreed")?"""
     named = [p for p in s.parties if p.role == "speaker" and p.party in allowed]

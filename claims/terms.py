@@ -10,9 +10,8 @@ from mypy_extensions import trait
 
 from claims.analysis import Sentence
 from claims.cues import Cued
-from claims.rules import ANY_DIGIT, FULL_TRUCE, Candidate, Rules
+from claims.rules import ANY_DIGIT, FULL_TRUCE, Candidate, ClaimRule, Rules
 from claims.text import MAY, explicit_dates
-from truce.records import Claim
 
 _DURATION = re.compile(r"\b(\d{1,3}|thirty|sixty|ninety|one|a)[- ](day|month)s?\b")
 _NUMBERS = {"thirty": 30, "sixty": 60, "ninety": 90, "one": 1, "a": 1}
@@ -112,7 +111,7 @@ def deal_named_again(s: Sentence) -> bool:
 class TermRules(Rules):
     """The deal's window and scope."""
 
-    def _about_deal(self, claim: Claim, s: Sentence) -> bool:
+    def _about_deal(self, claim: ClaimRule, s: Sentence) -> bool:
         """The sentence speaks of the deal: its topic, and energy or the moratorium named in a
         clause that is not about the full ceasefire ("agreed to halt energy strikes for 30
         days, but turned down a full ceasefire"); or "the pause", "the truce" after a sentence
@@ -124,8 +123,8 @@ class TermRules(Rules):
             found = s.memo[key] = self._names_topic_and_deal(claim, s)
         return found
 
-    def _names_topic_and_deal(self, claim: Claim, s: Sentence) -> bool:
-        topic = self.lex.claim_patterns[claim.id][0]
+    def _names_topic_and_deal(self, claim: ClaimRule, s: Sentence) -> bool:
+        topic = claim.topic
         if not s.has(topic):
             return False
         named = [start for start, _end in s.targets.get("energy", [])]
@@ -137,14 +136,13 @@ class TermRules(Rules):
     def _names_deal(self, s: Sentence) -> bool:
         """Does the sentence name the deal as _about_deal reads it, without an earlier one?"""
         return any(
-            self._about_deal(claim, s) for claim in self.story.claims if claim.detector == "window"
+            self._about_deal(claim, s) for claim in self.claims if claim.detector == "window"
         )
 
-    def _window(self, claim: Claim, s: Sentence, published: date) -> list[Candidate]:
+    def _window(self, claim: ClaimRule, s: Sentence, published: date) -> list[Candidate]:
         """Length, start date, extension and end of the deal against the claimed window."""
         if not self._about_deal(claim, s):
             return []
-        window = self.story.window
         hedged = s.has(self.lex.hedge)
         # "struck energy sites 30 times since March 18": the deal's day counts attacks, it
         # states no term ("the moratorium that ran from 18 March" does); a date has a digit:
@@ -152,12 +150,13 @@ class TermRules(Rules):
         start_cues = {m.group() for m in _START_CUE.finditer(s.low)} if s.has(ANY_DIGIT) else ()
         if start_cues and not (s.attacks and start_cues == {"since"}):
             for day in explicit_dates(s.low, published, self._names_month(s)):
-                if day == window.start:
+                if day == self.window_start:
                     return [Candidate("confirms", s, "window.start-date", 0.75)]
-                if -3 <= (day - window.start).days <= 20 and day < window.end - timedelta(days=5):
+                early = -3 <= (day - self.window_start).days <= 20
+                if early and day < self.window_end - timedelta(days=5):
                     return [Candidate("contradicts", s, "window.other-start", 0.75)]
         speaker = self._agent(s, len(s.text))
-        if not hedged and published < window.end and s.has(_EARLY_END):
+        if not hedged and published < self.window_end and s.has(_EARLY_END):
             # the window's new end (its first day outside) is carried as the event date
             return [
                 Candidate(
@@ -199,7 +198,7 @@ class TermRules(Rules):
                 return [Candidate("confirms", s, "window.duration", 0.75)]
             if days >= 5 and not hedged:
                 return [Candidate("contradicts", s, "window.other-duration", 0.6)]
-        near_end = (window.end - published).days <= 3
+        near_end = (self.window_end - published).days <= 3
         expiry = EXPIRY.search(s.low) if near_end else None  # most days are not near the end
         if (
             expiry
@@ -221,11 +220,11 @@ class TermRules(Rules):
         if more:
             amount = more.group(1)
             days = 30 if amount in ("month", "a month") else _NUMBERS.get(amount) or int(amount)
-            return self.story.window.end + timedelta(days=days)
+            return self.window_end + timedelta(days=days)
         return None
 
-    def _scope(self, claim: Claim, s: Sentence) -> list[Candidate]:
-        topic, confirm, contradict = self.lex.claim_patterns[claim.id]
+    def _scope(self, claim: ClaimRule, s: Sentence) -> list[Candidate]:
+        topic, confirm, contradict = claim.topic, claim.confirm, claim.contradict
         if not s.has(topic):
             return []
         energy_terms = {s.text[a:b].lower() for a, b in s.targets.get("energy", [])}
