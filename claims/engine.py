@@ -50,8 +50,8 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
         self.lex = Lexicon(story, lexicon, gazetteer)
         # the sides at war: a mediator's name (Trump, Washington) makes a sentence about this
         # story only when it speaks of the deal itself
-        self.sides = {p.id for p in story.parties if p.territory}
         self.side_ids = tuple(p.id for p in story.parties if p.territory)
+        self.sides = set(self.side_ids)
         self.territory_of_party = {p.id: p.territory for p in story.parties}
         self.claims = [ClaimRule(c, self.lex) for c in story.claims]
         self.deal_topics = [c.topic for c in self.claims if c.detector != "fighting"]

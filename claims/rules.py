@@ -110,7 +110,6 @@ class ClaimRule:
     for the membership tests, and its word lists are looked up once."""
 
     def __init__(self, claim: Claim, lex: Lexicon):
-        self.claim = claim
         self.id = claim.id
         self.detector = claim.detector
         self.party = claim.party
