@@ -14,7 +14,7 @@ from claims.terms import deal_named_again
 # Promises whose negation is a refusal ("has not agreed"); "no new orders" is not one.
 _PROMISE = re.compile(
     r"agree|accept|commit|support|back|endorse|observ|compl|abid|honou?r|respect|"
-    r"adher|stick|keep|stop|halt|refrain"
+    r"adher|stick|keep|stop|halt|refrain|consent|giv(?:e|en|es|ing) (?:\w+ ){0,2}consent"
 )
 
 
@@ -56,6 +56,8 @@ _DENIAL = re.compile(
 _REPORTED = re.compile(
     r"\b(?:claims?|reports?|allegations?|suggestions?|assertions?) that(?: [\w'\u2019-]+){1,3}?\s*$"
 )
+# what a promise is kept until: its condition, not its object
+_UNTIL = re.compile(r"\b(?:until|unless|till|pending)\b")
 # a clause that begins by taking back what came before
 _CONTRAST = re.compile(r",?\s*(?:but|though|although|yet|however)\b")
 _CALLED_FALSE = re.compile(
@@ -100,7 +102,7 @@ class StatementRules(Rules):
                     return None
             else:
                 agent = agents[-1] if agents else None
-            if commitment and self._clause_has(s, m.start(), FULL_TRUCE):
+            if commitment and self._full_truce_meant(s, m.start()):
                 return None
             return agent or ""
 
@@ -173,6 +175,18 @@ class StatementRules(Rules):
         if sides and not s.has(self.lex.mutual) and claim.party not in sides:
             return []
         return [Candidate("confirms", s, "commitment.deal-held", 0.6)]
+
+    def _full_truce_meant(self, s: Sentence, position: int) -> bool:
+        """Is the cue at `position` said of a full ceasefire, the other proposal ("Kyiv agreed
+        to a full ceasefire")? Not when the full ceasefire is what it waits for: "will keep
+        hitting refineries until the Kremlin agrees to a full ceasefire"."""
+        if not self._clause_has(s, position, FULL_TRUCE):
+            return False
+        start, end = s.clauses[s.clause(position)]
+        return any(
+            m.start() < position or not _UNTIL.search(s.low, position, m.start())
+            for m in FULL_TRUCE.finditer(s.low, start, end)
+        )
 
     def _hedged(self, s: Sentence, position: int) -> bool:
         """A hedge in the clause of `position`, or in a later one that takes it back without

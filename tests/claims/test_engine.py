@@ -469,6 +469,28 @@ STATEMENTS = [
         "pipelines, power plants, substations and nuclear plants.",
         {"scope-broad-infrastructure": "contradicts"},
     ),
+    # consent given or withheld
+    (
+        "Ukraine has not given its consent to any halt on strikes against Russian energy "
+        "facilities, Podolyak said.",
+        {"ukraine-reciprocity": "contradicts"},
+    ),
+    (
+        "Zelensky gave his consent to halting strikes on Russian energy facilities on March 19.",
+        {"ukraine-reciprocity": "confirms"},
+    ),
+    (
+        "Ukraine's drone forces have received no order to stop strikes on Russian refineries, a "
+        "spokesman said.",
+        {"ukraine-reciprocity": "contradicts"},
+    ),
+    # a full ceasefire as the condition of the refusal, not its object
+    (
+        "A drone unit commander said Ukrainian forces would keep hitting Russian refineries "
+        "until the Kremlin agrees to a full ceasefire.",
+        {"ukraine-reciprocity": "contradicts"},
+    ),
+    ("Ukraine agreed to a full ceasefire, including on energy strikes, Zelensky said.", {}),
 ]
 
 
