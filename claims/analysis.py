@@ -73,6 +73,18 @@ _OBJECT_OF = {
     "fueling",
     "powering",
 }
+# "a depot used by", "a plant run by": a name after these tells whose a thing is
+_HELD_BY = {
+    "used",
+    "operated",
+    "owned",
+    "run",
+    "controlled",
+    "held",
+    "managed",
+    "occupied",
+    "seized",
+}
 # "in central Ukraine", "across southern Russia": still where
 _COMPASS = {
     "central",
@@ -640,6 +652,8 @@ def _role(lex: Lexicon, sentence: Sentence, start: int, end: int) -> str:
             weapon = lex.weapon_ahead.match(after) or lex.weapon_near.match(after)
         if ahead & lex.owned_or_target:
             owned = lex.target_ahead.match(after)
+    if last == "by" and previous[0] in _HELD_BY:
+        return "owner"  # "a depot used by Russian forces": whose depot, not who struck it
     if weapon and not (owned and owned.end() < weapon.end()):
         # "Russian drones" wields; "Russian oil depot attack" names whose depot
         return "by" if last == "by" else "weapon"
