@@ -157,8 +157,14 @@ class BreachRules(Rules):
         if side is not None and side not in claim.territory:
             return []
         day = self._event_date(s, published, anchor if pairs else None)
-        # one can only violate the deal while it holds: "had violated it dozens of times"
-        if published >= self.window_start and (not pairs or s.has(_DURING)):
+        # one can only violate the deal while it holds: "had violated it dozens of times",
+        # "had not complied with it, striking energy sites almost daily" (an attack the
+        # sentence dates, "overnight", keeps its day)
+        if published >= self.window_start and (
+            not pairs
+            or s.has(_DURING)
+            or (s.has(self.lex.violation) and not self._dated(s, published))
+        ):
             day = min(day, self.window_end - timedelta(days=1))
         if "hours" in s.low and s.has(_HOURS_AFTER_DEAL):  # a substring test first: cheaper
             day = min(day, self.deal_date + timedelta(days=1))

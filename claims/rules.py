@@ -199,6 +199,17 @@ class Rules:
         ]
         return bool(days) and all(d < deal for d in days)
 
+    def _dated(self, s: Sentence, published: date) -> bool:
+        """Does the sentence say when ("overnight", "on Tuesday", "on 14 April")?"""
+        return _RECENT.search(s.low) is not None or bool(self._named_days(s, published))
+
+    def _named_days(self, s: Sentence, published: date) -> list[tuple[int, date]]:
+        """The days the sentence names, remembered: the same whatever is dated by them."""
+        days = s.memo.get("named days")
+        if days is None:
+            days = s.memo["named days"] = named_days(s.low, published, self._names_month(s))
+        return days
+
     def _names_month(self, s: Sentence) -> bool:
         """names_month, remembered per sentence: the long-ago and the event-day rules ask."""
         found = s.memo.get("names month")
@@ -224,11 +235,7 @@ class Rules:
         key = ("day", anchor)
         found = s.memo.get(key)
         if found is None:
-            # the days named are the same whatever the anchor: found once per sentence
-            days = s.memo.get("named days")
-            if days is None:
-                days = named_days(s.low, published, self._names_month(s))
-                s.memo["named days"] = days
+            days = self._named_days(s, published)
             found = s.memo[key] = event_date(s.low, published, anchor, days)
         return found
 

@@ -50,6 +50,26 @@ def stances(engine: Engine, a: Article) -> dict[str, tuple[str, bool]]:
 
 
 BREACHES = [
+    # the deal not kept, said after it ran out: the attacks told were made while it held
+    (
+        "He said Ukraine had not complied with the moratorium, striking Russian energy "
+        "facilities almost daily.",
+        "2025-04-17T10:00:00Z",
+        {"ukraine-reciprocity": ("breach", True)},
+    ),
+    (
+        "The Kiev regime continues to ignore the moratorium on strikes on energy facilities, "
+        "Balitsky said.",
+        "2025-03-22T10:00:00Z",
+        {"ukraine-reciprocity": ("breach", True)},
+    ),
+    # whose the target is: "used by", not struck by
+    (
+        "Ukrainian forces struck a fuel depot used by Russia's 8th Army in occupied Donetsk "
+        "Oblast, the General Staff said.",
+        "2025-04-12T13:00:00Z",
+        {"ukraine-reciprocity": ("breach", False)},
+    ),
     # Russian strikes on Ukrainian energy, with attribution deciding `alleged`
     (
         "Russian drones hit a substation in Kherson overnight, Ukraine's energy ministry said.",
@@ -300,6 +320,12 @@ NOT_BREACHES = [
         "2025-03-19T07:00:00Z",
     ),
     ("Oil prices rose as traders weighed the energy truce talks.", "2025-03-25T07:00:00Z"),
+    # an attack the sentence dates after the deal ran out keeps its day
+    (
+        "Ukraine's foreign ministry said a Russian drone strike on a substation in Odesa "
+        "overnight broke the energy ceasefire.",
+        "2025-04-20T12:00:00Z",
+    ),
 ]
 
 
