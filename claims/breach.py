@@ -41,7 +41,7 @@ _POSSESSIVE_GAP = re.compile(r"(?:'s|\u2019s)\s+(?:[\w-]+\s+)?")
 _DURING = Cued(
     r"\b(?:during|throughout|since the start of|since|in the course of) (?:the |this |its )?"
     r"(?:[\w-]+[- ]){0,2}(?:pause|moratorium|truce|ceasefire|halt)\b"
-    r"(?![\w ,-]{0,50}\b(?:expired|ended|lapsed|ran out|was over|came to an end))|\bsince (?:\d{1,2} "
+    r"(?![\w ,.-]{0,50}\b(?:expired|ended|lapsed|ran out|was over|came to an end))|\bsince (?:\d{1,2} "
     rf"{MONTH}|{MONTH} \d{{1,2}}|(?:the |putin'?s |its )?(?:\w+ )?(?:order|deal|agreement|call|"
     r"pledge))\b"
     # "over the 30 days of the moratorium", "during the 30 days it was in force"

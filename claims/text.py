@@ -68,7 +68,9 @@ _ABBREVIATIONS = {
 }
 
 
-_LINE = re.compile(r"[^\n]+")
+# a line, or an item of a bulleted list run into one paragraph ("Key developments: \u2022 Russian
+# drones hit... \u2022 The Kremlin said..."), without the spaces before it
+_LINE = re.compile(r"[^\n\u2022\u25aa\u25cf\u25e6\u2023\s][^\n\u2022\u25aa\u25cf\u25e6\u2023]*")
 # A wire story's dateline: where, when and by whom it was filed ("KYIV, March 20 (Reuters) - ",
 # "MOSCOW (AP) \u2014 ", "MOSCOW, March 20. /TASS/. "), not the story's words: its place and day
 # would be read as the story's own
@@ -89,8 +91,8 @@ _KICKER = re.compile(
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) offsets of the sentences in `text`; line breaks always end a sentence. A
-    line's dateline or headline label is in none."""
+    """(start, end) offsets of the sentences in `text`; line breaks and list bullets always
+    end a sentence. A line's dateline or headline label is in none."""
     spans: list[tuple[int, int]] = []
     for line in _LINE.finditer(text):
         line_start, line_end = line.span()

@@ -320,6 +320,12 @@ NOT_BREACHES = [
         "2025-03-19T07:00:00Z",
     ),
     ("Oil prices rose as traders weighed the energy truce talks.", "2025-03-25T07:00:00Z"),
+    # "since the moratorium ... lapsed": after it, not during it
+    (
+        "Ukraine has resumed strikes on Russian refineries since the energy moratorium brokered "
+        "by the U.S. lapsed in April.",
+        "2025-06-10T07:30:00Z",
+    ),
     # an attack the sentence dates after the deal ran out keeps its day
     (
         "Ukraine's foreign ministry said a Russian drone strike on a substation in Odesa "

@@ -17,9 +17,9 @@ _PLAIN_END = re.compile(
 
 
 def _plain_split(text: str) -> list[tuple[int, int]]:
-    """split_sentences as first written, with _PLAIN_END."""
+    """split_sentences as first written, with _PLAIN_END (lines and bullets as now)."""
     spans: list[tuple[int, int]] = []
-    for line in re.finditer(r"[^\n]+", text):
+    for line in re.finditer(r"[^\n\u2022\s][^\n\u2022]*", text):
         start = line.start()
         for boundary in _PLAIN_END.finditer(text, line.start(), line.end()):
             before = text[start : boundary.start()].rstrip("\"'\u201d\u2019)]")
@@ -38,6 +38,7 @@ def _plain_split(text: str) -> list[tuple[int, int]]:
 
 PIECES = ["Kyiv", "said", "Mr", "U.S", "a", "B", "7", "\u041a\u0438\u0435\u0432", ".", "..", "!"]
 PIECES += ["?", '"', "'", "\u201d", "\u2019", "\u201c", "(", ")", "]", "[", " ", "  ", "\n", "\t"]
+PIECES += ["\u2022"]
 
 
 @given(st.lists(st.sampled_from(PIECES), max_size=40))
@@ -45,6 +46,16 @@ PIECES += ["?", '"', "'", "\u201d", "\u2019", "\u201c", "(", ")", "]", "[", " ",
 def test_the_boundary_splits_as_the_plain_one(pieces: list[str]) -> None:
     text = "".join(pieces)
     assert split_sentences(text) == _plain_split(text)
+
+
+def test_a_bullet_begins_a_sentence() -> None:
+    text = "Key events on April 3: \u2022 Drones hit Kharkiv \u2022 The Kremlin said no.\n  Power is out."
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "Key events on April 3:",
+        "Drones hit Kharkiv",
+        "The Kremlin said no.",
+        "Power is out.",
+    ]
 
 
 def test_a_stop_inside_a_quote_ends_the_sentence() -> None:
