@@ -540,6 +540,8 @@ _MAYBE_AFTER = Cued(
     # ... stopped, not what they stopped ("attacks stopped the power supply")
     r"(?=\s*(?:$|[,.;:]|(?:after|since|on|in|at|when|as|from|for|last|this|altogether|completely|entirely)\b)))"
 )
+# a name, up to three words, then "and": what follows may be another verb of another subject
+_AND_AHEAD = re.compile(r"^(?:'s)?(?:\s+[\w-]+){1,3}\s+and\s")
 # what cannot begin an official's title after a name and a comma
 _TITLE_NOT = {"and", "but", "while", "as", "which", "who", "where", "when", "after", "before"}
 _CONNECTIVES = {"but", "though", "although", "while", "whereas", "yet", "however"}
@@ -603,9 +605,10 @@ def blocked(lex: Lexicon, sentence: Sentence, position: int) -> bool:
     if not matches:
         return False
     before = window.text
-    if before[matches[-1].end() :].strip() in ("", "on", "of", "to", "against") and not _HALT.match(
-        matches[-1].group()
-    ):
+    between = before[matches[-1].end() :].strip()
+    if between == "by":
+        return False  # "accused Kyiv of a provocation by attacking a depot": how, so it was
+    if between in ("", "on", "of", "to", "against") and not _HALT.match(matches[-1].group()):
         return True  # "violating a moratorium on strikes": the strikes are the ban's object
     earlier = before[: matches[-1].start()]
     if _HALT.match(matches[-1].group()) and _NOT_BEFORE.search(earlier):
@@ -636,7 +639,12 @@ def _role(lex: Lexicon, sentence: Sentence, start: int, end: int) -> str:
     # before weapons: "Zakharova said Russian forces...", "its air force said"; but "the UN
     # mission in Ukraine said" names a place ("officials in Kyiv said": Kyiv speaks)
     placed = last in _LOCATIVE
-    if speech_follows(lex, sentence, end) and (not placed or lex.officials.fullmatch(previous[0])):
+    if (
+        speech_follows(lex, sentence, end)
+        and (not placed or lex.officials.fullmatch(previous[0]))
+        # "striking Ukrainian energy infrastructure and accused Kyiv": whose, not who speaks
+        and not (_AND_AHEAD.match(after) and lex.target_ahead.match(after))
+    ):
         return "speaker"
     if last == "of" and any(
         e == start - 4 for spans in sentence.targets.values() for _s, e in spans

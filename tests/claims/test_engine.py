@@ -63,6 +63,15 @@ BREACHES = [
         "2025-03-22T10:00:00Z",
         {"ukraine-reciprocity": ("breach", True)},
     ),
+    # "a provocation by attacking": the means, so the attack was made; "Ukrainian energy
+    # infrastructure and accused": whose, not a speaker
+    (
+        "The Kremlin said Russia had carried out Putin's order to stop striking Ukrainian energy "
+        "infrastructure and accused Kyiv of a provocation by attacking an oil depot in southern "
+        "Russia.",
+        "2025-03-19T12:40:00Z",
+        {"ukraine-reciprocity": ("breach", True), "energy-halt": ("confirms", False)},
+    ),
     # whose the target is: "used by", not struck by
     (
         "Ukrainian forces struck a fuel depot used by Russia's 8th Army in occupied Donetsk "
