@@ -104,7 +104,7 @@ _NOT_KEPT_FORMS = (
 # "has not struck", "had not carried out any strikes": a denial for the time it speaks of
 _NOT_STRUCK = Cued(
     r"\b(?:has|have|had|did)(?: not|n't)\s+(?:(?:carried out|conducted|launched|made)\s+"
-    r"(?:any\s+|a single\s+)?)?(?:struck|attacked|hit|targeted|shelled|strikes|attacks)\b"
+    r"(?:any\s+|a single\s+)?)?(?:struck|attacked|hit|targeted|shelled|strikes?|attacks?)\b"
 )
 
 

@@ -58,6 +58,11 @@ _REPORTED = re.compile(
 )
 # what a promise is kept until: its condition, not its object
 _UNTIL = re.compile(r"\b(?:until|unless|till|pending)\b")
+# "the sides have not agreed on what it covers": its terms are open, the promise is not refused
+_ON_TERMS = re.compile(
+    r"\s+(?:on|about|over)\s+(?:what|how|which|whether|when|where|the (?:details|scope|terms|"
+    r"list|specifics|modalities|parameters|mechanism|monitoring))\b"
+)
 # a clause that begins by taking back what came before
 _CONTRAST = re.compile(r",?\s*(?:but|though|although|yet|however)\b")
 _CALLED_FALSE = re.compile(
@@ -111,6 +116,8 @@ class StatementRules(Rules):
         for m in s.find(contradict):
             if commitment and s.has(_RAN_OUT):  # remembered: asked per cue and claim
                 break
+            if _ON_TERMS.match(s.low, m.end()):
+                continue
             agent = usable(m)
             hedged = self._clause_has(s, m.start(), self.lex.hedge)
             if agent is not None and not hedged and not self._negated(s, m.start()):
@@ -145,7 +152,7 @@ class StatementRules(Rules):
                         "confirms", s, f"{claim.detector}.confirm-cue", 0.7, actor=agent or None
                     )
                 ]
-            if commitment and _PROMISE.match(m.group()):
+            if commitment and _PROMISE.match(m.group()) and not _ON_TERMS.match(s.low, m.end()):
                 return [
                     Candidate(
                         "contradicts",

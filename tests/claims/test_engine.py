@@ -510,6 +510,17 @@ STATEMENTS = [
         "pipelines, power plants, substations and nuclear plants.",
         {"scope-broad-infrastructure": "contradicts"},
     ),
+    # the terms left open are no refusal of the promise
+    (
+        "Both Moscow and Kyiv now say they support a 30-day pause on strikes against energy "
+        "infrastructure, but the two sides have not agreed on what it covers.",
+        {"energy-halt": "confirms", "ukraine-reciprocity": "confirms"},
+    ),
+    (
+        "Since the beginning of the moratorium, Russia has not carried out a single strike on the "
+        "energy facilities of Ukraine, the ministry said.",
+        {"energy-halt": "confirms"},
+    ),
     # consent given or withheld
     (
         "Ukraine has not given its consent to any halt on strikes against Russian energy "
