@@ -402,7 +402,12 @@ class BreachRules(Rules):
         # ... else whose ground was hit ("its drones struck a depot in Russia's Voronezh
         # region, while Russian drones..."), and only then names from other clauses
         holder = self._side_party(side)
-        if holder:
+        if holder and all(
+            self._side_party(p.place.side) == holder
+            for p in s.places
+            if s.clause(p.start) == clause
+        ):
+            # not "Bryansk and Belgorod and the Zaporozhye region were hit": both sides' ground
             return self._other(holder), False
         if named:
             return min(named, key=lambda p: abs(p.start - anchor)).party, True
