@@ -662,8 +662,14 @@ def _role(lex: Lexicon, sentence: Sentence, start: int, end: int) -> str:
             owned = lex.target_ahead.match(after)
     if last == "by" and previous[0] in _HELD_BY:
         return "owner"  # "a depot used by Russian forces": whose depot, not who struck it
-    if weapon and not (owned and owned.end() < weapon.end()):
-        # "Russian drones" wields; "Russian oil depot attack" names whose depot
+    if weapon and not (
+        owned
+        and (
+            owned.end() < weapon.end() or (owned.end() > weapon.end() and not after.startswith("'"))
+        )
+    ):
+        # "Russian drones" wields; "Russian oil depot attack" names whose depot, and "AFU
+        # military airfields" whose airfields (but "Kyiv's strikes on energy" wields)
         return "by" if last == "by" else "weapon"
     if last == "by":
         return "by"

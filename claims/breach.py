@@ -71,8 +71,10 @@ _COMPANY_SAID = re.compile(
 )
 # between two targets of one attack: "a hospital and (the city's) power supply"
 # ("port infrastructure, warehouses and a gas pipeline": the rest of a target's name first)
+# between two targets of one list, past an item that is none ("airfields, workshops assembling
+# boats and an energy facility")
 _LISTED = re.compile(
-    r"(?: [\w'\u2019-]+){0,2}(?:,|,? and|,? as well as|,? plus)(?: [\w'\u2019-]+){0,3} "
+    r"(?: [\w'\u2019-]+){0,2}(?:(?:,|,? and|,? as well as|,? plus)(?: [\w'\u2019-]+){0,4}){1,3} "
 )
 # "explosions near the power plant": what was near was not hit
 _NEAR = re.compile(

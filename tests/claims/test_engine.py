@@ -72,6 +72,19 @@ BREACHES = [
         "2025-03-19T12:40:00Z",
         {"ukraine-reciprocity": ("breach", True), "energy-halt": ("confirms", False)},
     ),
+    # a target listed past an item that is none; "AFU military airfields": whose airfields
+    (
+        "Russian aircraft and drones struck the infrastructure of military airfields, workshops "
+        "assembling unmanned boats and an energy facility in the Dnipropetrovsk region, the "
+        "Russian Defense Ministry said.",
+        "2025-04-10T15:20:00Z",
+        {"energy-halt": ("breach", False)},
+    ),
+    (
+        "MoD summary: strikes on AFU military airfields, drone workshops and an energy facility",
+        "2025-04-10T15:20:00Z",
+        {"ukraine-reciprocity": None},
+    ),
     # whose the target is: "used by", not struck by
     (
         "Ukrainian forces struck a fuel depot used by Russia's 8th Army in occupied Donetsk "
