@@ -21,6 +21,7 @@ from claims.rules import (
     listed,
     subject_names,
 )
+from claims.terms import deal_named_again
 from claims.text import MAY, MONTH
 from truce.records import Article
 
@@ -277,7 +278,8 @@ class BreachRules(Rules):
         in the sentence, or in the one before when the sentence says "it" ("The moratorium has
         expired. Kyiv had violated it almost daily")."""
         topic = claim.topic
-        named = bool(s.maybe & topic.bit and s.has(topic))  # the bit test first: cheaper
+        # the bit test first: cheaper; "Kiev ignored the agreement" once the deal was named
+        named = bool(s.maybe & topic.bit and s.has(topic)) or deal_named_again(s)
         for m in s.find(self.lex.violation) if named or " it" in s.low else ():
             if not named and not (_IT.match(s.low, m.end()) and _before(s, sentences).has(topic)):
                 continue

@@ -85,6 +85,14 @@ BREACHES = [
         "2025-04-10T15:20:00Z",
         {"ukraine-reciprocity": None},
     ),
+    # the deal named again after a sentence named it
+    (
+        "Now that the moratorium on energy strikes has ended, energy facilities will again be "
+        "targets, Kartapolov said.\nHe said Russia had spent a month showing goodwill while Kiev "
+        "ignored the agreement.",
+        "2025-04-17T16:40:00Z",
+        {"ukraine-reciprocity": ("breach", True)},
+    ),
     # whose the target is: "used by", not struck by
     (
         "Ukrainian forces struck a fuel depot used by Russia's 8th Army in occupied Donetsk "
