@@ -84,9 +84,11 @@ class StatementRules(Rules):
             return []  # "Will Ukraine stop hitting Russian refineries?": asked, not said
         topic, confirm, contradict = claim.topic, claim.confirm, claim.contradict
         commitment = claim.detector == "commitment"
-        # asked for every claim: the bit test answers most sentences without a call; a
-        # commitment's topic is the deal, which "the pause" names again
-        if not (s.maybe & topic.bit and s.has(topic)) and not (commitment and deal_named_again(s)):
+        # asked for every claim: the bit test answers most sentences without a call; the topic
+        # of a commitment, or of a claim judged while the deal runs, is the deal, which "the
+        # pause" names again
+        about_deal = commitment or claim.while_deal_runs
+        if not (s.maybe & topic.bit and s.has(topic)) and not (about_deal and deal_named_again(s)):
             return []
         allowed = claim.speakers
         voices = claim.voices

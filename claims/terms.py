@@ -82,7 +82,11 @@ _SPARED = re.compile(
 )
 _ENERGY_OR_MORATORIUM = Cued(r"\benergy\b|moratorium")
 # the deal named again, once named in full (not "the ceasefire": it may be the full one)
-_THE_DEAL = Cued(r"\b(?:the|this|that|its) (?:pause|halt|truce|deal|agreement|arrangement)\b")
+_THE_DEAL = Cued(
+    r"\b(?:the|this|that|its) (?:pause|halt|truce|deal|agreement|arrangement)\b|"
+    # "Putin's order remains in force": the order that made the deal
+    r"\b(?:the|(?:(?:president |vladimir )?putin|the president)'s) order\b"
+)
 # Sentence.memo: an earlier sentence of the article names the deal (set by the engine)
 DEAL_NAMED_BEFORE = "deal named before"
 

@@ -548,6 +548,13 @@ STATEMENTS = [
         "energy facilities of Ukraine, the ministry said.",
         {"energy-halt": "confirms"},
     ),
+    # "Putin's order", once the deal was named, names it again
+    (
+        "Russia continues to adhere to the moratorium on energy strikes, Peskov said.\n"
+        "\"The president's order stands, our military is complying with it,\" Kremlin spokesman "
+        "Dmitry Peskov told reporters.",
+        {"energy-halt": "confirms", "kremlin-confirmed": "confirms"},
+    ),
     # consent given or withheld
     (
         "Ukraine has not given its consent to any halt on strikes against Russian energy "
