@@ -16,9 +16,40 @@ def words(patterns: Iterable[str]) -> re.Pattern[str]:
     """One regex matching any of `patterns` as whole words, for lower-cased text (see `lower`):
     case-insensitive matching costs about three times as much, and it runs on every sentence."""
     alternatives = "|".join(
-        f"(?:{lower_pattern(p)})" for p in sorted(patterns, key=len, reverse=True) if p
+        f"(?:{_quoted_words(lower_pattern(p))})"
+        for p in sorted(patterns, key=len, reverse=True)
+        if p
     )
     return re.compile(rf"(?<![\w-])(?:{alternatives or '(?!)'})(?![\w-])")
+
+
+def _quoted_words(pattern: str) -> str:
+    """`pattern` with each space between words matching a quote next to it too: reporters quote
+    a phrase's words, not always all of them ("the moratorium is 'effectively dead'")."""
+    out: list[str] = []
+    escaped = in_class = False
+    groups: list[bool] = []  # for each open group: is it a lookbehind (fixed width, kept)?
+    for i, c in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif c == "\\":
+            escaped = True
+        elif in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            groups.append(pattern.startswith(("(?<=", "(?<!"), i))
+        elif c == ")" and groups:
+            groups.pop()
+        elif c == " " and not any(groups):
+            out.append(_SPACE)
+            continue
+        out.append(c)
+    return "".join(out)
+
+
+_SPACE = "(?: [\"']?|[\"'] )"
 
 
 def lower_pattern(pattern: str) -> str:

@@ -551,7 +551,7 @@ STATEMENTS = [
     # "Putin's order", once the deal was named, names it again
     (
         "Russia continues to adhere to the moratorium on energy strikes, Peskov said.\n"
-        "\"The president's order stands, our military is complying with it,\" Kremlin spokesman "
+        '"The president\'s order stands, our military is complying with it," Kremlin spokesman '
         "Dmitry Peskov told reporters.",
         {"energy-halt": "confirms", "kremlin-confirmed": "confirms"},
     ),

@@ -23,6 +23,24 @@ def test_lower_case_keeps_escapes() -> None:
     assert words([r"Kyiv\Wbased"]).search("kyiv;based") is not None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the deal is 'effectively dead'",
+        'the deal is "effectively" dead',
+        "the deal is effectively dead",
+    ],
+)
+def test_a_quote_between_words_is_a_space(text: str) -> None:
+    assert words(["(?:is|was) (?:effectively )?dead"]).search(text) is not None
+
+
+def test_a_lookbehind_keeps_its_spaces() -> None:
+    vehicle = words(["(?<!aerial )vehicles?"])
+    assert vehicle.search("an aerial vehicle") is None
+    assert vehicle.search("a 'vehicle'") is not None
+
+
 def test_a_word_list_matches_whole_words_only() -> None:
     strike = words(["strikes?"])
     assert strike.search("a drone strike") is not None
