@@ -21,7 +21,7 @@ from claims.analysis import Sentence, analyse, tokenize
 from claims.breach import BreachRules
 from claims.fighting import FightingRules
 from claims.lexicon import Lexicon, lower
-from claims.rules import DENIED_ACCUSATION, Candidate, ClaimRule
+from claims.rules import DENIED_ACCUSATION, LONG_AGO, Candidate, ClaimRule
 from claims.statements import StatementRules
 from claims.terms import DEAL_NAMED_BEFORE, EXPIRY, TermRules
 from claims.text import split_sentences
@@ -75,6 +75,10 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
         for s in sentences:
             s.memo[DEAL_NAMED_BEFORE] = named
             named = named or self._names_deal(s)
+        if self._retrospective(sentences, published):
+            for s in sentences:
+                if not self._dated(s, published):
+                    s.memo[LONG_AGO] = True  # told in a look back, of its time
         found = {
             claim.id: [
                 c for s in sentences for c in self._judge(claim, s, sentences, article, published)

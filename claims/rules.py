@@ -4,7 +4,7 @@ use alike (who acts, is it negated, is it about this war, long ago)."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from mypy_extensions import trait
@@ -48,6 +48,9 @@ FULL_TRUCE = Cued(
 )
 
 
+_AHEAD = timedelta(days=60)  # how far ahead a day named without its year may lie
+# Sentence.memo: the sentence tells of something before the deal (see Rules._long_ago)
+LONG_AGO = "long_ago"
 # the rule of a breach that the accused denies ("Kyiv dismissed Russian claims that its drones
 # hit a depot"): evidence of an accusation, never its corroboration nor a sign of fighting
 DENIED_ACCUSATION = "breach.denied-accusation"
@@ -166,10 +169,10 @@ class Rules:
         December" said in April, "hit on 14 February" (every day it names is before the deal):
         before the deal. Unless the sentence tells of something recent too ("hit overnight, the
         first strike since it was destroyed in 2024")."""
-        found = s.memo.get("long_ago")
+        found = s.memo.get(LONG_AGO)
         if found is None:
             before = self._before_deal(s, published)
-            found = s.memo["long_ago"] = before and _RECENT.search(s.low) is None
+            found = s.memo[LONG_AGO] = before and _RECENT.search(s.low) is None
         return found
 
     def _before_deal(self, s: Sentence, published: date) -> bool:
@@ -192,12 +195,22 @@ class Rules:
                 return True
         if not s.has(ANY_DIGIT):
             return False
-        # a day later than the publication is last year's ("30 December" read in January)
+        # a day months after the publication is last year's ("30 December" read in January);
+        # one weeks after it is to come ("runs until 24 April", said on 11 April)
         days = [
-            d if d <= published else d.replace(year=d.year - 1)
+            d if d <= published + _AHEAD else d.replace(year=d.year - 1)
             for d in explicit_dates(low, published, months=True)
         ]
         return bool(days) and all(d < deal for d in days)
+
+    def _retrospective(self, sentences: list[Sentence], published: date) -> bool:
+        """Is the article a look back ("A year after Trypillia: how the plant was destroyed")?
+        Its headline dates it before the deal and no sentence tells of anything since."""
+        return self._long_ago(sentences[0], published) and not any(
+            _RECENT.search(s.low)
+            or any(d >= self.deal_date for _o, d in self._named_days(s, published))
+            for s in sentences
+        )
 
     def _dated(self, s: Sentence, published: date) -> bool:
         """Does the sentence say when ("overnight", "on Tuesday", "on 14 April")?"""

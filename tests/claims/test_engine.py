@@ -386,6 +386,26 @@ def test_not_breaches(engine: Engine, text: str, published: str) -> None:
     assert not any(stance == "breach" for stance, _ in found.values()), found
 
 
+def test_a_look_back_tells_of_its_own_time(engine: Engine) -> None:
+    text = (
+        "A year after Trypillia: how Kyiv's largest power plant was destroyed\n"
+        "On April 11, 2024, Russian missiles destroyed the Trypillia power plant. Centrenergo lost "
+        "all of its generating capacity within weeks as Russia hit Zmiiv too."
+    )
+    assert engine.assess(article(text, "2025-04-11T08:00:00Z")).evidence == ()
+    # unless it tells of something since
+    news = text + " Russian drones hit a substation in Kharkiv overnight."
+    assert stances(engine, article(news, "2025-04-11T08:00:00Z"))["energy-halt"][0] == "breach"
+
+
+def test_a_day_weeks_ahead_is_to_come(engine: Engine) -> None:
+    text = (
+        "Halushchenko: by Ukraine's count energy truce runs until 24 April\n"
+        "Russia has struck energy sites in Kherson and Sumy oblasts since then, he said."
+    )
+    assert stances(engine, article(text, "2025-04-11T07:00:00Z"))["energy-halt"][0] == "breach"
+
+
 def test_before_the_deal_nothing_counts(engine: Engine) -> None:
     text = "Putin agreed to halt strikes on energy infrastructure for 30 days, the Kremlin said."
     assert stances(engine, article(text, "2025-03-12T07:00:00Z")) == {}
