@@ -19,6 +19,7 @@ EXPIRY = Cued(
     r"\b(expired?|expires|expiring|lapsed|lapses|ran out|runs out|run out|ends|is ending|will end|"
     r"came to an end|has ended|ended|is over|was over)\b"
 )
+_LAST_DAY = Cued(r"\b(?:last|final) (?:day|hours)\b")
 # Only a done deal counts: "was extended", not "any decision on extending it".
 _MORE_DAYS = re.compile(
     r"\b(?:by|for) (?:another|a further|an additional|a second)? ?(\d{1,3}|thirty|sixty|month|a month)"
@@ -203,7 +204,8 @@ class TermRules(Rules):
             if days >= 5 and not hedged:
                 return [Candidate("contradicts", s, "window.other-duration", 0.6)]
         near_end = (self.window_end - published).days <= 3
-        expiry = EXPIRY.search(s.low) if near_end else None  # most days are not near the end
+        # most days are not near the end; "the last day of the pause" said on its last day
+        expiry = (EXPIRY.search(s.low) or _LAST_DAY.search(s.low)) if near_end else None
         if (
             expiry
             and not self._negated(s, expiry.start())

@@ -644,6 +644,9 @@ def test_an_end_still_to_come_is_no_expiry(engine: Engine) -> None:
     assert stances(engine, article(lapsed, "2025-04-16T09:00:00Z"))["window-30d"][0] == "confirms"
     to_come = "Officials fear strikes on refineries could resume once the energy moratorium lapses."
     assert "window-30d" not in stances(engine, article(to_come, "2025-04-16T09:00:00Z"))
+    last = "This is the last day of the energy ceasefire, Ukrenergo said."
+    assert stances(engine, article(last, "2025-04-16T09:00:00Z"))["window-30d"][0] == "confirms"
+    assert "window-30d" not in stances(engine, article(last, "2025-03-30T09:00:00Z"))
 
 
 def test_may_the_month_is_no_maybe(engine: Engine) -> None:
