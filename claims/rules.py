@@ -206,10 +206,12 @@ class Rules:
     def _retrospective(self, sentences: list[Sentence], published: date) -> bool:
         """Is the article a look back ("A year after Trypillia: how the plant was destroyed")?
         Its headline dates it before the deal and no sentence tells of anything since."""
-        return self._long_ago(sentences[0], published) and not any(
-            _RECENT.search(s.low)
-            or any(d >= self.deal_date for _o, d in self._named_days(s, published))
-            for s in sentences
+        return (
+            self._long_ago(sentences[0], published)
+            and not any(_RECENT.search(s.low) for s in sentences)
+            and not any(
+                d >= self.deal_date for s in sentences for _o, d in self._named_days(s, published)
+            )
         )
 
     def _dated(self, s: Sentence, published: date) -> bool:

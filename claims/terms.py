@@ -90,6 +90,7 @@ _THE_DEAL = Cued(
 )
 # Sentence.memo: an earlier sentence of the article names the deal (set by the engine)
 DEAL_NAMED_BEFORE = "deal named before"
+_NAMED_AGAIN = "deal named again"
 
 
 _UNTIL = re.compile(r"\b(?:until|till|pending)(?: a| an| the)? $")
@@ -106,10 +107,16 @@ def _other_truce_in_clause(s: Sentence, position: int) -> bool:
 
 
 def deal_named_again(s: Sentence) -> bool:
-    """ "The pause", "the truce", once an earlier sentence named the deal (see _about_deal)."""
-    return bool(s.memo.get(DEAL_NAMED_BEFORE)) and any(
-        not _other_truce_in_clause(s, m.start()) for m in _THE_DEAL.finditer(s.low)
-    )
+    """ "The pause", "the truce", once an earlier sentence named the deal (see _about_deal).
+    Remembered: each commitment's statement and violation rules ask."""
+    if not s.memo.get(DEAL_NAMED_BEFORE):
+        return False
+    found = s.memo.get(_NAMED_AGAIN)
+    if found is None:
+        found = s.memo[_NAMED_AGAIN] = any(
+            not _other_truce_in_clause(s, m.start()) for m in _THE_DEAL.finditer(s.low)
+        )
+    return found
 
 
 @trait

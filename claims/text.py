@@ -69,8 +69,10 @@ _ABBREVIATIONS = {
 
 
 # a line, or an item of a bulleted list run into one paragraph ("Key developments: \u2022 Russian
-# drones hit... \u2022 The Kremlin said..."), without the spaces before it
-_LINE = re.compile(r"[^\n\u2022\u25aa\u25cf\u25e6\u2023\s][^\n\u2022\u25aa\u25cf\u25e6\u2023]*")
+# drones hit... \u2022 The Kremlin said...")
+_BULLETS = "\u2022\u25aa\u25cf\u25e6\u2023"
+_ITEM = re.compile(rf"[^\n{_BULLETS}]+")
+_LINE = re.compile(r"[^\n]+")  # what most texts need: `re` scans a one-character class faster
 # A wire story's dateline: where, when and by whom it was filed ("KYIV, March 20 (Reuters) - ",
 # "MOSCOW (AP) \u2014 ", "MOSCOW, March 20. /TASS/. "), not the story's words: its place and day
 # would be read as the story's own
@@ -94,8 +96,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of the sentences in `text`; line breaks and list bullets always
     end a sentence. A line's dateline or headline label is in none."""
     spans: list[tuple[int, int]] = []
-    for line in _LINE.finditer(text):
+    lines = _ITEM if any(bullet in text for bullet in _BULLETS) else _LINE
+    for line in lines.finditer(text):
         line_start, line_end = line.span()
+        while line_start < line_end and text[line_start].isspace():
+            line_start += 1  # the spaces after a bullet
         label = _DATELINE.match(text, line_start, line_end) or _KICKER.match(
             text, line_start, line_end
         )
