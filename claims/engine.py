@@ -141,29 +141,32 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
         return on_topic > off_topic
 
     def _evidence(self, article: Article, claim: ClaimRule, c: Candidate) -> Evidence:
-        return Evidence.of(
-            id=evidence_id(article.id, claim.id),
-            article_id=article.id,
-            claim_id=claim.id,
-            stance=c.stance,
-            alleged=c.alleged and c.stance == "breach",
-            quote=c.sentence.text,
-            start=c.sentence.offset,
-            end=c.sentence.offset + len(c.sentence.text),
-            event_date=c.event_day.isoformat() if c.event_day else None,
-            actor=c.actor,
-            target=c.target,
-            place=c.place,
-            region=c.region,
-            confidence=round(c.confidence, 2),
-            rule=c.rule,
-            outlet=article.outlet,
-            published=article.published,
-            seen=article.seen,
-            cluster=article.cluster,
-            tier=article.tier,
-            affiliation=article.affiliation,
-            url=article.url,
+        # a dict, not keywords: see Evidence.of_fields
+        return Evidence.of_fields(
+            {
+                "id": evidence_id(article.id, claim.id),
+                "article_id": article.id,
+                "claim_id": claim.id,
+                "stance": c.stance,
+                "alleged": c.alleged and c.stance == "breach",
+                "quote": c.sentence.text,
+                "start": c.sentence.offset,
+                "end": c.sentence.offset + len(c.sentence.text),
+                "event_date": c.event_day.isoformat() if c.event_day else None,
+                "actor": c.actor,
+                "target": c.target,
+                "place": c.place,
+                "region": c.region,
+                "confidence": round(c.confidence, 2),
+                "rule": c.rule,
+                "outlet": article.outlet,
+                "published": article.published,
+                "seen": article.seen,
+                "cluster": article.cluster,
+                "tier": article.tier,
+                "affiliation": article.affiliation,
+                "url": article.url,
+            }
         )
 
     def _judge(
