@@ -93,9 +93,7 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
             if not candidates and claim.detector == "fighting" and breaches:
                 # "Kyiv violates the moratorium daily": attacks said to break the deal are
                 # fighting that goes on
-                candidates = [
-                    breaches[0]._replace(stance="confirms", rule="fighting.breach", alleged=False)
-                ]
+                candidates = [breaches[0].restated("confirms", "fighting.breach", False)]
             if not candidates:
                 continue
             for c in candidates:
@@ -111,7 +109,7 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
             if best.stance == "breach" and best.alleged:
                 # one side's word in the headline, a reporter's own eyes in the text: confirmed
                 alleged = all(c.alleged for c in candidates if c.stance == "breach")
-                best = best._replace(alleged=alleged)
+                best = best.restated(best.stance, best.rule, alleged)
             evidence.append(self._evidence(article, claim, best))
         return Assessment(tuple(evidence), tuple(dict.fromkeys(mentions)))
 
