@@ -152,9 +152,27 @@ _YESTERDAY = Cued(r"\b(yesterday|last night|the previous day|a day earlier)\b")
 
 
 def names_month(sentence: str) -> bool:
-    """Is a month named in `sentence` (lower-cased)? A dozen substring tests cost less than a
-    regex scan, and most sentences name none."""
-    return any(month in sentence for month in MONTHS)
+    """Is a month named in `sentence` (lower-cased)? Substring tests cost less than a regex
+    scan, and most sentences name none. What several names hold is tested first ("ber" is in
+    four), the names only when it is there: 7 tests for most sentences, where there were 12.
+    Written out: a loop over a table of them costs more than the 5 tests it saves."""
+    return (
+        (
+            "ber" in sentence
+            and (
+                "september" in sentence
+                or "october" in sentence
+                or "november" in sentence
+                or "december" in sentence
+            )
+        )
+        or ("uary" in sentence and ("january" in sentence or "february" in sentence))
+        or ("ju" in sentence and ("june" in sentence or "july" in sentence))
+        or "march" in sentence
+        or "may" in sentence
+        or "april" in sentence
+        or "august" in sentence
+    )
 
 
 def explicit_dates(sentence: str, published: date, months: bool | None = None) -> list[date]:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claims.text import _ABBREVIATIONS, split_sentences
+from claims.text import _ABBREVIATIONS, MONTHS, names_month, split_sentences
 
 _PLAIN_END = re.compile(
     r"""(?<=[.!?])["'\u201d\u2019)\]]*\s+(?=["'\u201c\u2018(\[]?[A-Z0-9\u0400-\u04ff])"""
@@ -79,3 +79,44 @@ def test_a_headline_label_is_in_no_sentence(label: str) -> None:
 def test_words_in_brackets_are_no_dateline() -> None:
     text = "Russia's Defence Ministry (MoD) said drones were downed."
     assert split_sentences(text) == [(0, len(text))]
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "ja",
+                "nu",
+                "ary",
+                "feb",
+                "ru",
+                "mar",
+                "ch",
+                "ma",
+                "y",
+                "ju",
+                "ne",
+                "ly",
+                "ap",
+                "ril",
+                "au",
+                "gust",
+                "sep",
+                "tem",
+                "ber",
+                "oc",
+                "to",
+                "no",
+                "v",
+                "de",
+                "ce",
+                " ",
+            ]
+        ),
+        max_size=12,
+    )
+)
+@settings(max_examples=500, deadline=None)
+def test_a_month_is_named_as_a_test_of_each_name_tells(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert names_month(text) == any(month in text for month in MONTHS)
