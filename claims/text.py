@@ -88,15 +88,32 @@ _KICKER = re.compile(
 )
 
 
+# a character each _KICKER match has: the mark after the label
+_KICKER_MARKS = ("-", ":", "\u2013", "\u2014", "|")
+
+
+def _label(text: str, start: int, end: int) -> re.Match[str] | None:
+    """The dateline or headline label that opens the line from `start` to `end`, if any. Most
+    lines have none, and a match that fails backtracks through the line's first words; a
+    character every match holds is found for much less: "(" or "/" in a dateline, one of
+    _KICKER_MARKS in a label."""
+    if text.find("(", start, end) >= 0 or text.find("/", start, end) >= 0:
+        dateline = _DATELINE.match(text, start, end)
+        if dateline:
+            return dateline
+    for mark in _KICKER_MARKS:
+        if text.find(mark, start, end) >= 0:
+            return _KICKER.match(text, start, end)
+    return None
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of the sentences in `text`; line breaks always end a sentence. A
     line's dateline or headline label is in none."""
     spans: list[tuple[int, int]] = []
     for line in _LINE.finditer(text):
         line_start, line_end = line.span()
-        label = _DATELINE.match(text, line_start, line_end) or _KICKER.match(
-            text, line_start, line_end
-        )
+        label = _label(text, line_start, line_end)
         start = label.end() if label else line_start
         for boundary in _END.finditer(text, start, line_end):
             stop, after = boundary.span(1)

@@ -9,7 +9,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claims.text import _ABBREVIATIONS, MONTHS, names_month, split_sentences
+from claims.text import (
+    _ABBREVIATIONS,
+    _DATELINE,
+    _KICKER,
+    MONTHS,
+    _label,
+    names_month,
+    split_sentences,
+)
 
 _PLAIN_END = re.compile(
     r"""(?<=[.!?])["'\u201d\u2019)\]]*\s+(?=["'\u201c\u2018(\[]?[A-Z0-9\u0400-\u04ff])"""
@@ -120,3 +128,28 @@ def test_words_in_brackets_are_no_dateline() -> None:
 def test_a_month_is_named_as_a_test_of_each_name_tells(pieces: list[str]) -> None:
     text = "".join(pieces)
     assert names_month(text) == any(month in text for month in MONTHS)
+
+
+LABEL_PIECES = ["KYIV", "Saudi", "March", "20", "(Reuters)", "(AP)", "/TASS/", "UPDATE 2", "LIVE"]
+LABEL_PIECES += [
+    "Live updates",
+    "EXCLUSIVE",
+    "war live",
+    "a",
+    " ",
+    ", ",
+    ".",
+    "-",
+    ":",
+    "|",
+    "\u2014",
+]
+
+
+@given(st.lists(st.sampled_from(LABEL_PIECES), max_size=12))
+@settings(max_examples=500, deadline=None)
+def test_a_label_is_found_as_the_two_regexes_find_it(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    expected = _DATELINE.match(text, 0, len(text)) or _KICKER.match(text, 0, len(text))
+    found = _label(text, 0, len(text))
+    assert (found and found.span()) == (expected and expected.span())
