@@ -165,6 +165,33 @@ _PERIOD = re.compile(
 EVENT = r"(?:attacks?|strikes?|raids?|assaults?|bombardments?|shelling|bombing)"
 _NAMES_EVENT = re.compile(rf"(?:'s|\u2019s)? (?:[\w-]+ )?{EVENT}\b")
 _DIGIT = re.compile(r"\d")
+_DIGITS = re.compile(r"\d+")
+
+
+def _explicit(sentence: str) -> list[re.Match[str]]:
+    """The matches of _EXPLICIT in `sentence`, as its finditer gives them. A pattern that opens
+    with "\\b" is tried at every character (~70,000 instructions a sentence); a match begins
+    at a month's name or at the first digit of a number, and these are found for a fraction of
+    that. Tried there in order, each after the match before: finditer's matches."""
+    begins = [m.start() for m in _DIGITS.finditer(sentence)]
+    for month in MONTHS:
+        at = sentence.find(month)
+        while at >= 0:
+            begins.append(at)
+            at = sentence.find(month, at + 1)
+    begins.sort()
+    found: list[re.Match[str]] = []
+    end = 0
+    for begin in begins:
+        if begin < end:
+            continue  # inside the match before
+        m = _EXPLICIT.match(sentence, begin)
+        if m:
+            found.append(m)
+            end = m.end()  # not empty: it holds a month's name
+    return found
+
+
 _YESTERDAY = Cued(r"\b(yesterday|last night|the previous day|a day earlier)\b")
 
 
@@ -199,7 +226,7 @@ def explicit_dates(sentence: str, published: date, months: bool | None = None) -
     found: list[date] = []
     if not (names_month(sentence) if months is None else months):
         return found
-    for m in _EXPLICIT.finditer(sentence):
+    for m in _explicit(sentence):
         day = _day(m, published)
         if day is not None:
             found.append(day)
@@ -244,7 +271,7 @@ def named_days(
     # substring tests first: most sentences name no date, and a regex scan costs ~5 us
     months = names_month(sentence) if months is None else months
     named = months and _DIGIT.search(sentence)
-    for m in _EXPLICIT.finditer(sentence) if named else ():
+    for m in _explicit(sentence) if named else []:
         if _PERIOD.search(sentence[max(0, m.start() - 45) : m.start()]) and not _NAMES_EVENT.match(
             sentence, m.end()
         ):

@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 from claims.text import (
     _ABBREVIATIONS,
     _DATELINE,
+    _EXPLICIT,
     _KICKER,
     MONTHS,
+    _explicit,
     _label,
     names_month,
     split_sentences,
@@ -153,3 +155,14 @@ def test_a_label_is_found_as_the_two_regexes_find_it(pieces: list[str]) -> None:
     expected = _DATELINE.match(text, 0, len(text)) or _KICKER.match(text, 0, len(text))
     found = _label(text, 0, len(text))
     assert (found and found.span()) == (expected and expected.span())
+
+
+DATE_PIECES = ["14", "3", "2024", "1st", "march", "may", "june", "of", "a", ",", " ", "  ", "-"]
+
+
+@given(st.lists(st.sampled_from(DATE_PIECES), max_size=14))
+@settings(max_examples=500, deadline=None)
+def test_dates_are_found_as_a_scan_finds_them(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    expected = [(m.span(), m.groups()) for m in _EXPLICIT.finditer(text)]
+    assert [(m.span(), m.groups()) for m in _explicit(text)] == expected
