@@ -107,6 +107,30 @@ def _label(text: str, start: int, end: int) -> re.Match[str] | None:
     return None
 
 
+def _boundaries(text: str, start: int, end: int) -> list[re.Match[str]]:
+    """The matches of _END between `start` and `end`, as its finditer gives them. A search
+    tests every character against the stop's class; a match begins at a stop, and find() of
+    each passes over the rest for a fraction of that. Tried there in order, each after the
+    match before: finditer's matches."""
+    stops = []
+    for stop in (".", "!", "?"):
+        at = text.find(stop, start, end)
+        while at >= 0:
+            stops.append(at)
+            at = text.find(stop, at + 1, end)
+    stops.sort()
+    found: list[re.Match[str]] = []
+    after = start
+    for at in stops:
+        if at < after:
+            continue  # inside the match before
+        boundary = _END.match(text, at, end)
+        if boundary:
+            found.append(boundary)
+            after = boundary.end()  # not empty: the stop and a space at least
+    return found
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of the sentences in `text`; line breaks always end a sentence. A
     line's dateline or headline label is in none."""
@@ -115,7 +139,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         line_start, line_end = line.span()
         label = _label(text, line_start, line_end)
         start = label.end() if label else line_start
-        for boundary in _END.finditer(text, start, line_end):
+        for boundary in _boundaries(text, start, line_end):
             stop, after = boundary.span(1)
             # the word before the stop: the text before it ends with the stop (".", "!" or
             # "?"), so its last word is what follows its last space

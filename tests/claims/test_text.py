@@ -12,9 +12,11 @@ from hypothesis import strategies as st
 from claims.text import (
     _ABBREVIATIONS,
     _DATELINE,
+    _END,
     _EXPLICIT,
     _KICKER,
     MONTHS,
+    _boundaries,
     _explicit,
     _label,
     names_month,
@@ -166,3 +168,11 @@ def test_dates_are_found_as_a_scan_finds_them(pieces: list[str]) -> None:
     text = "".join(pieces)
     expected = [(m.span(), m.groups()) for m in _EXPLICIT.finditer(text)]
     assert [(m.span(), m.groups()) for m in _explicit(text)] == expected
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=40), st.integers(0, 40), st.integers(0, 80))
+@settings(max_examples=500, deadline=None)
+def test_boundaries_are_found_as_a_scan_finds_them(pieces: list[str], start: int, end: int) -> None:
+    text = "".join(pieces)
+    expected = [m.span() for m in _END.finditer(text, start, end)]
+    assert [m.span() for m in _boundaries(text, start, end)] == expected
