@@ -283,12 +283,12 @@ def first_match(
     (offsets and word bits) where it can begin. A word cut off at `end` keeps its key: a match
     that starts there and ends by `end` matches it whole, as the key tells. (A plain loop: a
     generator costs more per word.)"""
-    bit, match = wl.bit, wl.match_at
+    bit = wl.bit
     for position, bits in words:
         if position >= end:
             break
         if bits & bit and position >= start:
-            m = match(text, position, end)
+            m = wl.match_word(text, position, end)
             if m:
                 return m
     return None
@@ -298,10 +298,10 @@ def all_matches(wl: WordList, text: str, words: list[tuple[int, int]]) -> list[r
     """The matches of `wl` in `text`, as `finditer` gives them, trying only the `words`
     (offsets and word bits) where one can begin."""
     found: list[re.Match[str]] = []
-    bit, match, end = wl.bit, wl.match_at, 0
+    bit, end, size = wl.bit, 0, len(text)
     for position, bits in words:
         if bits & bit and position >= end:
-            m = match(text, position)
+            m = wl.match_word(text, position, size)
             if m:
                 found.append(m)
                 end = m.end()

@@ -97,9 +97,7 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
             if not candidates and claim.detector == "fighting" and breaches:
                 # "Kyiv violates the moratorium daily": attacks said to break the deal are
                 # fighting that goes on
-                candidates = [
-                    breaches[0]._replace(stance="confirms", rule="fighting.breach", alleged=False)
-                ]
+                candidates = [breaches[0].restated("confirms", "fighting.breach", False)]
             if not candidates:
                 continue
             for c in candidates:
@@ -115,7 +113,7 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
             if best.stance == "breach" and best.alleged:
                 # one side's word in the headline, a reporter's own eyes in the text: confirmed
                 alleged = all(c.alleged for c in candidates if c.stance == "breach")
-                best = best._replace(alleged=alleged)
+                best = best.restated(best.stance, best.rule, alleged)
             evidence.append(self._evidence(article, claim, best))
         return Assessment(tuple(evidence), tuple(dict.fromkeys(mentions)))
 
@@ -145,29 +143,32 @@ class Engine(BreachRules, StatementRules, TermRules, FightingRules):
         return on_topic > off_topic
 
     def _evidence(self, article: Article, claim: ClaimRule, c: Candidate) -> Evidence:
-        return Evidence.of(
-            id=evidence_id(article.id, claim.id),
-            article_id=article.id,
-            claim_id=claim.id,
-            stance=c.stance,
-            alleged=c.alleged and c.stance == "breach",
-            quote=c.sentence.text,
-            start=c.sentence.offset,
-            end=c.sentence.offset + len(c.sentence.text),
-            event_date=c.event_day.isoformat() if c.event_day else None,
-            actor=c.actor,
-            target=c.target,
-            place=c.place,
-            region=c.region,
-            confidence=round(c.confidence, 2),
-            rule=c.rule,
-            outlet=article.outlet,
-            published=article.published,
-            seen=article.seen,
-            cluster=article.cluster,
-            tier=article.tier,
-            affiliation=article.affiliation,
-            url=article.url,
+        # a dict, not keywords: see Evidence.of_fields
+        return Evidence.of_fields(
+            {
+                "id": evidence_id(article.id, claim.id),
+                "article_id": article.id,
+                "claim_id": claim.id,
+                "stance": c.stance,
+                "alleged": c.alleged and c.stance == "breach",
+                "quote": c.sentence.text,
+                "start": c.sentence.offset,
+                "end": c.sentence.offset + len(c.sentence.text),
+                "event_date": c.event_day.isoformat() if c.event_day else None,
+                "actor": c.actor,
+                "target": c.target,
+                "place": c.place,
+                "region": c.region,
+                "confidence": round(c.confidence, 2),
+                "rule": c.rule,
+                "outlet": article.outlet,
+                "published": article.published,
+                "seen": article.seen,
+                "cluster": article.cluster,
+                "tier": article.tier,
+                "affiliation": article.affiliation,
+                "url": article.url,
+            }
         )
 
     def _judge(

@@ -9,18 +9,56 @@ from typing import Any
 
 import regex
 
+from claims.cues import starts
 from truce.records import Story
 
 
 def words(patterns: Iterable[str]) -> re.Pattern[str]:
     """One regex matching any of `patterns` as whole words, for lower-cased text (see `lower`):
     case-insensitive matching costs about three times as much, and it runs on every sentence."""
-    alternatives = "|".join(
+    return _whole_words(_alternatives(patterns))
+
+
+def _alternatives(patterns: Iterable[str]) -> list[str]:
+    """The alternatives of `words`' regex, in its order: longest pattern first."""
+    return [
         f"(?:{_quoted_words(lower_pattern(p))})"
         for p in sorted(patterns, key=len, reverse=True)
         if p
-    )
-    return re.compile(rf"(?<![\w-])(?:{alternatives or '(?!)'})(?![\w-])")
+    ]
+
+
+def _whole_words(alternatives: list[str]) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(alternatives) or '(?!)'})(?![\w-])")
+
+
+def by_first_character(
+    patterns: Iterable[str],
+) -> tuple[dict[str, re.Pattern[str]], re.Pattern[str]]:
+    """`words(patterns)` cut by the character a match begins with: for each character, the
+    regex of only the alternatives that can begin with it, in the same order; and the regex of
+    those that can begin with anything, for the other characters. At a word that begins with
+    "d", `re` tries the list's alternatives one by one, most of which begin with another letter
+    and many with a group it must enter to see so (~5,000 instructions a word for the attack
+    list): the cut regex asks only the few that can match, and as they are in the same order,
+    the same alternative matches first and the match is the same. A list whose patterns
+    capture groups is not cut (the groups would be numbered otherwise)."""
+    alternatives = _alternatives(patterns)
+    if _whole_words(alternatives).groups:
+        return {}, _whole_words(alternatives)
+    # the characters each alternative can begin with (None: any)
+    firsts: list[set[str] | None] = []
+    for alternative in alternatives:
+        found = starts(re.compile(alternative))
+        firsts.append({text[0] for text in found[0]} if found else None)
+    pairs = list(zip(alternatives, firsts, strict=True))
+    rest = [a for a, first in pairs if first is None]
+    characters = sorted({c for first in firsts if first is not None for c in first})
+    cut = {
+        c: _whole_words([a for a, first in pairs if first is None or c in first])
+        for c in characters
+    }
+    return cut, _whole_words(rest)
 
 
 def _quoted_words(pattern: str) -> str:
@@ -75,9 +113,14 @@ class WordList:
     def __init__(self, patterns: Iterable[str], bit: int):
         patterns = list(patterns)
         self.regex = words(patterns)
-        # its match method, bound once: a compiled caller would otherwise build a bound method
-        # object each time it asks (Sentence.find, twice a sentence and list)
-        self.match_at: Callable[..., re.Match[str] | None] = self.regex.match
+        # the regex cut by a match's first character (see by_first_character), as match
+        # methods, bound once: a compiled caller would otherwise build a bound method object
+        # each time it asks
+        cut, rest = by_first_character(patterns)
+        self._match_first: dict[str, Callable[..., re.Match[str] | None]] = {
+            c: regex_.match for c, regex_ in cut.items()
+        }
+        self._match_rest: Callable[..., re.Match[str] | None] = rest.match
         # an entry that looks around ("energy(?= more)", "refused(?! claims)", "(?<!aerial )
         # vehicle") may match a word alone in one sentence and not in another: the regex must
         # be asked
@@ -101,6 +144,14 @@ class WordList:
                 self._starts.clear()
             self._starts[word] = found
         return found
+
+    def match_word(self, text: str, pos: int, endpos: int) -> re.Match[str] | None:
+        """`self.regex.match(text, pos, endpos)`, asking only the alternatives that can begin
+        with the character at `pos` (see by_first_character)."""
+        match = self._match_first.get(text[pos]) if pos < len(text) else None
+        if match is None:
+            match = self._match_rest
+        return match(text, pos, endpos)
 
     # the plain regex, for text that is not a whole sentence
     def search(self, text: str, pos: int = 0, endpos: int = 2**62) -> re.Match[str] | None:

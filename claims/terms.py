@@ -90,7 +90,7 @@ _THE_DEAL = Cued(
 )
 # Sentence.memo: an earlier sentence of the article names the deal (set by the engine)
 DEAL_NAMED_BEFORE = "deal named before"
-_NAMED_AGAIN = "deal named again"
+_DEAL_NAMED_AGAIN = "deal named again"
 
 
 _UNTIL = re.compile(r"\b(?:until|till|pending)(?: a| an| the)? $")
@@ -108,12 +108,11 @@ def _other_truce_in_clause(s: Sentence, position: int) -> bool:
 
 def deal_named_again(s: Sentence) -> bool:
     """ "The pause", "the truce", once an earlier sentence named the deal (see _about_deal).
-    Remembered: each commitment's statement and violation rules ask."""
-    if not s.memo.get(DEAL_NAMED_BEFORE):
-        return False
-    found = s.memo.get(_NAMED_AGAIN)
+    Remembered per sentence: the statement rule of each claim and the window rule ask, and
+    "the " is in almost every sentence, so the regex runs."""
+    found = s.memo.get(_DEAL_NAMED_AGAIN)
     if found is None:
-        found = s.memo[_NAMED_AGAIN] = any(
+        found = s.memo[_DEAL_NAMED_AGAIN] = bool(s.memo.get(DEAL_NAMED_BEFORE)) and any(
             not _other_truce_in_clause(s, m.start()) for m in _THE_DEAL.finditer(s.low)
         )
     return found

@@ -132,6 +132,13 @@ class Evidence:
         """The same record as `Evidence(**values)`, every field named, set at once. A frozen
         dataclass's __init__ sets each field through object.__setattr__: ~35,000 instructions
         for these 22, against ~3,000 here, and the claim engine builds one per evidence row."""
+        return cls.of_fields(values)
+
+    @classmethod
+    def of_fields(cls, values: dict[str, Any]) -> Evidence:
+        """`of`, for a caller with the fields in a dict of its own, which the record keeps: the
+        compiled claim engine's call with 22 keywords cost ~6,000 instructions more, each
+        keyword put into a new dict."""
         if values.keys() != _EVIDENCE_FIELDS:
             wrong = sorted(_EVIDENCE_FIELDS ^ values.keys())
             raise TypeError(f"Evidence.of takes every field, once: {', '.join(wrong)}")

@@ -135,6 +135,18 @@ def test_the_word_index_finds_what_a_regex_scan_finds(engine: Engine, text: str)
         assert sentence.has(wl) == bool(expected)
 
 
+@given(sentences(VOCABULARY))
+@settings(max_examples=200, deadline=None)
+def test_a_list_cut_by_first_character_matches_as_its_regex(engine: Engine, text: str) -> None:
+    low = text.lower()
+    for wl in engine.lex.lists:
+        for pos in range(len(low)):
+            for endpos in (len(low), (pos + len(low)) // 2 + 1):
+                expected = wl.regex.match(low, pos, endpos)
+                found = wl.match_word(low, pos, endpos)
+                assert (found and found.span()) == (expected and expected.span()), (pos, endpos)
+
+
 def plain_tokens(low: str) -> list[tuple[int, int, str]]:
     """The tokens of a plain scan: quotes around words and final dots trimmed, a possessive
     keeps its "'s"."""

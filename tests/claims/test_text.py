@@ -9,7 +9,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claims.text import _ABBREVIATIONS, split_sentences
+from claims.text import (
+    _ABBREVIATIONS,
+    _DATELINE,
+    _END,
+    _EXPLICIT,
+    _KICKER,
+    MONTHS,
+    _boundaries,
+    _explicit,
+    _label,
+    names_month,
+    split_sentences,
+)
 
 _PLAIN_END = re.compile(
     r"""(?<=[.!?])["'\u201d\u2019)\]]*\s+(?=["'\u201c\u2018(\[]?[A-Z0-9\u0400-\u04ff])"""
@@ -90,3 +102,88 @@ def test_a_headline_label_is_in_no_sentence(label: str) -> None:
 def test_words_in_brackets_are_no_dateline() -> None:
     text = "Russia's Defence Ministry (MoD) said drones were downed."
     assert split_sentences(text) == [(0, len(text))]
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "ja",
+                "nu",
+                "ary",
+                "feb",
+                "ru",
+                "mar",
+                "ch",
+                "ma",
+                "y",
+                "ju",
+                "ne",
+                "ly",
+                "ap",
+                "ril",
+                "au",
+                "gust",
+                "sep",
+                "tem",
+                "ber",
+                "oc",
+                "to",
+                "no",
+                "v",
+                "de",
+                "ce",
+                " ",
+            ]
+        ),
+        max_size=12,
+    )
+)
+@settings(max_examples=500, deadline=None)
+def test_a_month_is_named_as_a_test_of_each_name_tells(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert names_month(text) == any(month in text for month in MONTHS)
+
+
+LABEL_PIECES = ["KYIV", "Saudi", "March", "20", "(Reuters)", "(AP)", "/TASS/", "UPDATE 2", "LIVE"]
+LABEL_PIECES += [
+    "Live updates",
+    "EXCLUSIVE",
+    "war live",
+    "a",
+    " ",
+    ", ",
+    ".",
+    "-",
+    ":",
+    "|",
+    "\u2014",
+]
+
+
+@given(st.lists(st.sampled_from(LABEL_PIECES), max_size=12))
+@settings(max_examples=500, deadline=None)
+def test_a_label_is_found_as_the_two_regexes_find_it(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    expected = _DATELINE.match(text, 0, len(text)) or _KICKER.match(text, 0, len(text))
+    found = _label(text, 0, len(text))
+    assert (found and found.span()) == (expected and expected.span())
+
+
+DATE_PIECES = ["14", "3", "2024", "1st", "march", "may", "june", "of", "a", ",", " ", "  ", "-"]
+
+
+@given(st.lists(st.sampled_from(DATE_PIECES), max_size=14))
+@settings(max_examples=500, deadline=None)
+def test_dates_are_found_as_a_scan_finds_them(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    expected = [(m.span(), m.groups()) for m in _EXPLICIT.finditer(text)]
+    assert [(m.span(), m.groups()) for m in _explicit(text)] == expected
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=40), st.integers(0, 40), st.integers(0, 80))
+@settings(max_examples=500, deadline=None)
+def test_boundaries_are_found_as_a_scan_finds_them(pieces: list[str], start: int, end: int) -> None:
+    text = "".join(pieces)
+    expected = [m.span() for m in _END.finditer(text, start, end)]
+    assert [m.span() for m in _boundaries(text, start, end)] == expected
