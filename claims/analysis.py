@@ -85,6 +85,14 @@ _HELD_BY = {
     "occupied",
     "seized",
 }
+# "blamed on Russia", "attributed to Kyiv": who is said to have struck
+_BLAMED = {
+    ("on", "blamed"),
+    ("on", "blames"),
+    ("on", "blaming"),
+    ("to", "attributed"),
+    ("to", "attributes"),
+}
 # "in central Ukraine", "across southern Russia": still where
 _COMPASS = {
     "central",
@@ -660,6 +668,8 @@ def _role(lex: Lexicon, sentence: Sentence, start: int, end: int) -> str:
             weapon = lex.weapon_ahead.match(after) or lex.weapon_near.match(after)
         if ahead & lex.owned_or_target:
             owned = lex.target_ahead.match(after)
+    if len(previous) == 2 and (last, previous[0]) in _BLAMED:
+        return "by"  # "a drone attack that officials blamed on Russia": who struck
     if last == "by" and previous[0] in _HELD_BY:
         return "owner"  # "a depot used by Russian forces": whose depot, not who struck it
     if weapon and not (

@@ -93,6 +93,13 @@ BREACHES = [
         "2025-04-17T16:40:00Z",
         {"ukraine-reciprocity": ("breach", True)},
     ),
+    # "blamed on Russia": who struck, not where; a reporter's own eyes
+    (
+        "A Reuters reporter saw smoke rising from a damaged electrical substation in Mykolaiv "
+        "after an overnight drone attack that local officials blamed on Russia.",
+        "2025-03-29T09:00:00Z",
+        {"energy-halt": ("breach", False)},
+    ),
     # whose the target is: "used by", not struck by
     (
         "Ukrainian forces struck a fuel depot used by Russia's 8th Army in occupied Donetsk "
