@@ -71,9 +71,8 @@ _COMPANY_SAID = re.compile(
     r"\bthe (?:company|operator|utility|firm|supplier)(?:'s \w+)? (?:said|says|reported)"
 )
 # between two targets of one attack: "a hospital and (the city's) power supply"
-# ("port infrastructure, warehouses and a gas pipeline": the rest of a target's name first)
-# between two targets of one list, past an item that is none ("airfields, workshops assembling
-# boats and an energy facility")
+# ("port infrastructure, warehouses and a gas pipeline": the rest of a target's name first),
+# past an item that is none ("airfields, workshops assembling boats and an energy facility")
 _LISTED = re.compile(
     r"(?: [\w'\u2019-]+){0,2}(?:(?:,|,? and|,? as well as|,? plus)(?: [\w'\u2019-]+){0,4}){1,3} "
 )
