@@ -33,19 +33,19 @@ def _whole_words(alternatives: list[str]) -> re.Pattern[str]:
 
 
 def by_first_character(
-    patterns: Iterable[str],
+    alternatives: list[str],
 ) -> tuple[dict[str, re.Pattern[str]], re.Pattern[str]]:
-    """`words(patterns)` cut by the character a match begins with: for each character, the
-    regex of only the alternatives that can begin with it, in the same order; and the regex of
-    those that can begin with anything, for the other characters. At a word that begins with
-    "d", `re` tries the list's alternatives one by one, most of which begin with another letter
-    and many with a group it must enter to see so (~5,000 instructions a word for the attack
-    list): the cut regex asks only the few that can match, and as they are in the same order,
-    the same alternative matches first and the match is the same. A list whose patterns
-    capture groups is not cut (the groups would be numbered otherwise)."""
-    alternatives = _alternatives(patterns)
-    if _whole_words(alternatives).groups:
-        return {}, _whole_words(alternatives)
+    """`words`' regex of `alternatives` cut by the character a match begins with: for each
+    character, the regex of only the alternatives that can begin with it, in the same order;
+    and the regex of those that can begin with anything, for the other characters. At a word
+    that begins with "d", `re` tries the list's alternatives one by one, most of which begin
+    with another letter and many with a group it must enter to see so (~5,000 instructions a
+    word for the attack list): the cut regex asks only the few that can match, and as they are
+    in the same order, the same alternative matches first and the match is the same. A list
+    whose patterns capture groups is not cut (the groups would be numbered otherwise)."""
+    whole = _whole_words(alternatives)
+    if whole.groups:
+        return {}, whole
     # the characters each alternative can begin with (None: any)
     firsts: list[set[str] | None] = []
     for alternative in alternatives:
@@ -112,11 +112,12 @@ class WordList:
 
     def __init__(self, patterns: Iterable[str], bit: int):
         patterns = list(patterns)
-        self.regex = words(patterns)
+        alternatives = _alternatives(patterns)
+        self.regex = _whole_words(alternatives)  # words(patterns)
         # the regex cut by a match's first character (see by_first_character), as match
         # methods, bound once: a compiled caller would otherwise build a bound method object
         # each time it asks
-        cut, rest = by_first_character(patterns)
+        cut, rest = by_first_character(alternatives)
         self._match_first: dict[str, Callable[..., re.Match[str] | None]] = {
             c: regex_.match for c, regex_ in cut.items()
         }
