@@ -81,7 +81,9 @@ def _quoted_words(pattern: str) -> str:
         elif c == ")" and groups:
             groups.pop()
         elif c == " " and not any(groups):
-            out.append(_SPACE)
+            # an optional space ("thermal ?plant") stays optional as a whole
+            quantified = pattern[i + 1 : i + 2] in ("?", "*", "+", "{")
+            out.append(f"(?:{_SPACE})" if quantified else _SPACE)
             continue
         out.append(c)
     return "".join(out)

@@ -35,6 +35,11 @@ def test_a_quote_between_words_is_a_space(text: str) -> None:
     assert words(["(?:is|was) (?:effectively )?dead"]).search(text) is not None
 
 
+@pytest.mark.parametrize("text", ["a thermalplant", "a thermal plant", "a 'thermal' plant"])
+def test_an_optional_space_stays_optional_with_quotes_around_it(text: str) -> None:
+    assert words(["thermal ?plants?"]).search(text) is not None
+
+
 def test_a_lookbehind_keeps_its_spaces() -> None:
     vehicle = words(["(?<!aerial )vehicles?"])
     assert vehicle.search("an aerial vehicle") is None
