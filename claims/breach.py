@@ -51,6 +51,8 @@ _DURING = Cued(
     r"(?:was|were|had been) in (?:force|effect|place)\b)"
     # "During that month, Russian drones hit...": the deal's month, named in a sentence before
     r"|\b(?:during|throughout|over|in) (?:that|those|the) (?:month|(?:30|thirty) days)\b"
+    # "the moratorium ..., while Ukraine struck Russian energy throughout it"
+    r"|\b(?:pause|moratorium|truce|ceasefire|halt)\b[^.;]{0,120}\b(?:during|throughout) it\b"
     # "while the moratorium was in force"
     r"|\bwhile (?:the |its )?(?:[\w-]+ ){0,2}(?:pause|moratorium|truce|ceasefire|halt) (?:was|had been|"
     r"remained) in (?:force|effect|place)\b"
@@ -83,6 +85,11 @@ _NEAR = re.compile(
 # "energy infrastructure had been hit": the attack's subject is what was hit
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are)(?: [\w-]+ly)?$")
 _IT = re.compile(r" it\b")
+# "the Kyiv regime, which he said had repeatedly attacked": a relative clause's subject is the
+# name before it (not a passive: "a depot, which was hit")
+_RELATIVE = re.compile(
+    r"[\"'\u201d\u2019]?,\s+(?:which|who)\s+(?:(?!(?:was|were|been|being|is|are)\s)[\w'\u2019-]+\s+){0,4}$"
+)
 _CONDITIONAL = re.compile(rf"\b(if|unless|whether|could|would|might|{MAY}|should|likely)\b")
 # "Russia observes the moratorium, Kyiv does not": the promise, then who did not keep it
 _KEPT = Cued(r"\b(?:observ|compl[iy]|abid|honou?r|respect|adher|stick|stuck|kept|keep|fulfil)")
@@ -391,6 +398,16 @@ class BreachRules(Rules):
         # infrastructure had been hit") is not who struck
         passive = _PASSIVE.search(s.window_before(anchor, 2))
         agents = [p for p in s.parties if p.role == "agent" and p.start < anchor and not passive]
+        relative = _RELATIVE.search(s.low, 0, anchor)
+        if relative:
+            before = [p for p in s.parties if p.end <= relative.start()]
+            if (
+                before
+                and before[-1].role in ("agent", "weapon")
+                and relative.start() - before[-1].end <= 16
+                and not any(relative.start() < p.start < anchor for p in s.parties)
+            ):
+                return before[-1].party, True
         # the weapon or subject named in the attack's own clause ...
         own = [p for p in named if s.clause(p.start) == clause]
         if own:

@@ -283,6 +283,20 @@ BREACHES = [
         "2025-04-17T12:00:00Z",
         {"ukraine-reciprocity": ("breach", True)},
     ),
+    # a look back: "throughout it" is the deal's own month
+    (
+        "Putin said Russia had honoured the spring moratorium on energy strikes while Ukraine had "
+        "struck Russian energy facilities throughout it.",
+        "2025-06-20T12:00:00Z",
+        {"ukraine-reciprocity": ("breach", True)},
+    ),
+    # a relative clause: who struck is the name before "which", not the forces named earlier
+    (
+        "Peskov said the Russian armed forces had observed it despite the provocations of the "
+        '"Kyiv regime", which he said had repeatedly attacked Russian energy facilities.',
+        "2025-04-10T12:00:00Z",
+        {"ukraine-reciprocity": ("breach", True), "energy-halt": ("confirms", False)},
+    ),
 ]
 
 NOT_BREACHES = [
