@@ -86,7 +86,9 @@ _ENERGY_OR_MORATORIUM = Cued(r"\benergy\b|moratorium")
 _THE_DEAL = Cued(
     r"\b(?:the|this|that|its) (?:pause|halt|truce|deal|agreement|arrangement)\b|"
     # "Putin's order remains in force": the order that made the deal
-    r"\b(?:the|(?:(?:president |vladimir )?putin|the president)'s) order\b"
+    r"\b(?:the|(?:(?:president |vladimir )?putin|the president)'s) order\b|"
+    # "Russia had kept its word": the promise that is the deal
+    r"\b(?:kept|keeps?|keeping) ['\"]?(?:its|their|his|our) (?:word|promise|pledge|commitments?)\b"
 )
 # Sentence.memo: an earlier sentence of the article names the deal (set by the engine)
 DEAL_NAMED_BEFORE = "deal named before"

@@ -497,6 +497,12 @@ STATEMENTS = [
         {"energy-halt": "confirms", "ukraine-reciprocity": "confirms"},
     ),
     ("Trump says Kyiv on board with energy halt", {"ukraine-reciprocity": "confirms"}),
+    # "kept its word" is the deal's promise, once an earlier sentence named the deal
+    (
+        "Lavrov said Ukraine had struck Russian energy sites daily since the moratorium began, "
+        "as Moscow said.\nRussia, he said, had \u201cscrupulously\u201d kept its word.",
+        {"energy-halt": "confirms", "ukraine-reciprocity": "breach"},
+    ),
     (
         "Ukraine has not once struck Russian energy infrastructure since it joined the "
         "moratorium, Sybiha said.",
