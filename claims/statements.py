@@ -121,6 +121,8 @@ class StatementRules(Rules):
             if _ON_TERMS.match(s.low, m.end()):
                 continue
             agent = usable(m)
+            if agent is None and commitment and not self._agents(s, m.start()):
+                agent = self._striker_by_owner(claim, s, m.end())
             hedged = self._clause_has(s, m.start(), self.lex.hedge)
             if agent is not None and not hedged and not self._negated(s, m.start()):
                 return [
@@ -165,6 +167,16 @@ class StatementRules(Rules):
                     )
                 ]
         return []
+
+    def _striker_by_owner(self, claim: ClaimRule, s: Sentence, position: int) -> str | None:
+        """With no subject named, whose targets a refusal or a threat speaks of tells who
+        would strike them: "his units would keep striking Russian fuel depots" is Kyiv's
+        word. The claim's party, when the owner named next in the clause is the other side."""
+        start, end = s.clauses[s.clause(position)]
+        owners = [p for p in s.parties if position <= p.start < end and p.role == "owner"]
+        if owners and owners[0].party != claim.party and owners[0].party in self.sides:
+            return claim.party
+        return None
 
     def _deal_held(self, claim: ClaimRule, s: Sentence) -> list[Candidate]:
         """ "The halt on energy strikes has largely held on both sides": the deal said to hold

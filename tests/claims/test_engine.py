@@ -497,6 +497,11 @@ STATEMENTS = [
         {"energy-halt": "confirms", "ukraine-reciprocity": "confirms"},
     ),
     ("Trump says Kyiv on board with energy halt", {"ukraine-reciprocity": "confirms"}),
+    # no subject named: whose targets a threat speaks of tells who would strike them
+    (
+        "Drone commander: units will keep hitting Russian refineries, moratorium or no moratorium",
+        {"ukraine-reciprocity": "contradicts"},
+    ),
     # "kept its word" is the deal's promise, once an earlier sentence named the deal
     (
         "Lavrov said Ukraine had struck Russian energy sites daily since the moratorium began, "
