@@ -31,7 +31,7 @@ _HELD = re.compile(
     r"\b(?:is|was|are|were) ['\"]?(?:(?:largely|generally|mostly|broadly|still) )?holding\b"
 )
 # a cue a few words after "whether" is asked, not said
-_ASKED = re.compile(r"\bwhether(?: [\w'\u2019-]+){1,4} ?$")
+_ASKED = re.compile(r"\bwhether(?: [\w'\u2019-]+){1,8} ?$")
 
 # the deal's term over, as agreed: not "ended early", nor "is dead"
 _RAN_OUT = Cued(r"\b(?:expired|lapsed|ran out|run out|runs out)\b")

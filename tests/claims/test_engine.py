@@ -557,6 +557,11 @@ STATEMENTS = [
     # asked or expected, not said
     ("Will Ukraine stop hitting Russian energy facilities?", {}),
     ("Bankova was silent on whether Ukraine will halt strikes on Russian energy facilities.", {}),
+    (
+        "Peskov had no word on whether the Kiev regime intends to reciprocate and refrain from "
+        "strikes on Russian energy facilities.",
+        {},
+    ),
     ("EU diplomats said they expected Ukraine to observe the pause on energy strikes.", {}),
     # the committed side has not struck what it promised to spare
     (
