@@ -39,8 +39,11 @@ _NOT_DONE = re.compile(
     r"must)\b"
 )
 _EARLY_END = Cued(
-    r"\b(ahead of schedule|prematurely|ended early|cut short|(?:is|was) (?:effectively )?(?:dead|"
-    r"over)|no (?:[\w-]+ )?(?:moratorium|truce|pause|halt) any ?(?:more|longer)|no longer (?:observ\w*|bound|in (?:force|effect)|respect\w*|valid|applies)|stopped "
+    r"\b(ahead of schedule|prematurely|ended early|cut short|(?:is|was) ['\"]?(?:effectively |"
+    r"practically |de facto |in practice )?(?:dead|over)|(?:has|had) ['\"]?(?:effectively |"
+    r"practically |de facto |in practice )(?:already )?(?:ended|collapsed)|no (?:[\w-]+ )?"
+    r"(?:moratorium|truce|pause|halt) any ?(?:more|longer)|no longer (?:observ\w*|bound|"
+    r"in (?:force|effect)|respect\w*|valid|applies|exists)|stopped "
     r"observing|ceased to (?:observe|apply)|(?:buried|killed|torpedoed|wrecked|scuttled|sunk|"
     r"sank)['\u2018\u2019\"]?(?: the| this| its)?(?: [\w-]+)? (?:moratorium|truce|pause|halt|deal|"
     r"agreement))\b"
