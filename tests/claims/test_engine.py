@@ -283,6 +283,12 @@ BREACHES = [
         "2025-04-17T12:00:00Z",
         {"ukraine-reciprocity": ("breach", True)},
     ),
+    # a count is the counting side's word
+    (
+        "Kyiv counted about 30 Russian attacks on its power facilities during the moratorium.",
+        "2025-04-10T12:00:00Z",
+        {"energy-halt": ("breach", True)},
+    ),
     # a look back: "throughout it" is the deal's own month
     (
         "Putin said Russia had honoured the spring moratorium on energy strikes while Ukraine had "
