@@ -59,7 +59,7 @@ _DURING = Cued(
 )
 # "hours after Putin's pledge": the night after the deal, whenever it was reported
 _HOURS_AFTER_DEAL = re.compile(
-    r"\bhours (?:after|since) (?:the |a |putin'?s |trump'?s |their |his )?(?:\w+ )?(?:call|pledge|"
+    r"\bhours (?:after|since) (?:the |a |putin'?s |trump'?s |their |his )?(?:[\w-]+ )?(?:phone )?(?:call|pledge|"
     r"agreement|deal|announcement|promise|order|talks|conversation)\b"
 )
 # "A drone damaged a DTEK substation..., the company said": the operator reports

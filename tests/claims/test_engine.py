@@ -283,6 +283,13 @@ BREACHES = [
         "2025-04-17T12:00:00Z",
         {"ukraine-reciprocity": ("breach", True)},
     ),
+    # "hours after the Putin-Trump call": the night after the deal, whenever reported
+    (
+        "Russia says Ukrainian drones set the oil depot in Kavkazskaya on fire hours after the "
+        "Putin-Trump call.",
+        "2025-03-24T12:00:00Z",
+        {"ukraine-reciprocity": ("breach", True)},
+    ),
     # a count is the counting side's word
     (
         "Kyiv counted about 30 Russian attacks on its power facilities during the moratorium.",
