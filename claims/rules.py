@@ -42,8 +42,15 @@ _RECENT = Cued(
 )
 _AND = re.compile(r"\s*(?:,|and|&|as well as|, and)\s*")
 FULL_TRUCE = Cued(
-    r"\b(full|complete|comprehensive|general|total|unconditional)\b[\w ,-]{0,20}"
+    r"\b(full|complete|comprehensive|general|total|unconditional|broader|wider|overall|blanket|all-out|nationwide)\b[\w ,-]{0,20}"
     r"\b(ceasefire|cease-fire|truce)\b"
+)
+# the full ceasefire as where the deal leads, not what was agreed or refused: "a first step
+# toward a broader truce" (searched up to the ceasefire's words)
+TOWARD = re.compile(
+    r"\b(?:towards?|(?:step|basis|path|road|way|stepping stone|prelude|precursor|bridge) (?:to|for)|"
+    r"lead(?:s|ing)? to|pave the way (?:for|to)) "
+    r"(?:a |an |the )?$"
 )
 
 

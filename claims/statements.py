@@ -8,7 +8,7 @@ from mypy_extensions import trait
 
 from claims.analysis import Sentence
 from claims.cues import Cued
-from claims.rules import FULL_TRUCE, Candidate, ClaimRule, Rules, subject_names
+from claims.rules import FULL_TRUCE, TOWARD, Candidate, ClaimRule, Rules, subject_names
 from claims.terms import deal_named_again
 
 # Promises whose negation is a refusal ("has not agreed"); "no new orders" is not one.
@@ -199,15 +199,26 @@ class StatementRules(Rules):
 
     def _full_truce_meant(self, s: Sentence, position: int) -> bool:
         """Is the cue at `position` said of a full ceasefire, the other proposal ("Kyiv agreed
-        to a full ceasefire")? Not when the full ceasefire is what it waits for: "will keep
-        hitting refineries until the Kremlin agrees to a full ceasefire"."""
+        to a full ceasefire")? Not when the full ceasefire is what it waits for ("will keep
+        hitting refineries until the Kremlin agrees to a full ceasefire"), what the deal leads
+        toward, or another verb's object after the energy halt the cue took ("agrees to pause
+        energy strikes, rejects broader truce")."""
         if not self._clause_has(s, position, FULL_TRUCE):
             return False
         start, end = s.clauses[s.clause(position)]
-        return any(
-            m.start() < position or not _UNTIL.search(s.low, position, m.start())
-            for m in FULL_TRUCE.finditer(s.low, start, end)
-        )
+        energy = [a for a, _b in s.targets.get("energy", ()) if a > position]
+        for m in FULL_TRUCE.finditer(s.low, start, end):
+            if TOWARD.search(s.low, start, m.start()):
+                continue
+            if m.start() < position:
+                return True
+            between = s.low[position : m.start()]
+            if _UNTIL.search(between) or (
+                "," in between and ("energy" in between or any(a < m.start() for a in energy))
+            ):
+                continue
+            return True
+        return False
 
     def _hedged(self, s: Sentence, position: int) -> bool:
         """A hedge in the clause of `position`, or in a later one that takes it back without

@@ -10,7 +10,7 @@ from mypy_extensions import trait
 
 from claims.analysis import Sentence
 from claims.cues import Cued
-from claims.rules import ANY_DIGIT, FULL_TRUCE, Candidate, ClaimRule, Rules
+from claims.rules import ANY_DIGIT, FULL_TRUCE, TOWARD, Candidate, ClaimRule, Rules
 from claims.text import MAY, explicit_dates
 
 _DURATION = re.compile(r"\b(\d{1,3}|thirty|sixty|ninety|one|a)[- ](day|month)s?\b")
@@ -107,6 +107,7 @@ def _other_truce_in_clause(s: Sentence, position: int) -> bool:
     start, end = s.clauses[s.clause(position)]
     return any(
         not _UNTIL.search(s.low, max(start, m.start() - 12), m.start())
+        and not TOWARD.search(s.low, start, m.start())
         for m in FULL_TRUCE.finditer(s.low, start, end)
     )
 
@@ -203,7 +204,7 @@ class TermRules(Rules):
             ]
         durations = _DURATION.finditer(s.low) if "day" in s.low or "month" in s.low else ()
         for m in durations:
-            if self._clause_has(s, m.start(), FULL_TRUCE):
+            if _other_truce_in_clause(s, m.start()):
                 continue  # "rejected the full 30-day ceasefire": another proposal's length
             amount = _NUMBERS.get(m.group(1).lower()) or int(m.group(1))
             month = m.group(2).lower() == "month"

@@ -510,6 +510,16 @@ STATEMENTS = [
         {"energy-halt": "confirms", "ukraine-reciprocity": "confirms"},
     ),
     ("Trump says Kyiv on board with energy halt", {"ukraine-reciprocity": "confirms"}),
+    # a broader truce refused is the other proposal; one the deal leads toward is no refusal
+    (
+        "Putin agrees to pause strikes on Ukraine energy grid, rejects broader truce",
+        {"energy-halt": "confirms", "kremlin-confirmed": "confirms"},
+    ),
+    (
+        "Leavitt said Putin had agreed to an 'energy and infrastructure ceasefire', calling it a "
+        "first step toward a broader truce.",
+        {"energy-halt": "confirms"},
+    ),
     # no subject named: whose targets a threat speaks of tells who would strike them
     (
         "Drone commander: units will keep hitting Russian refineries, moratorium or no moratorium",
