@@ -398,7 +398,12 @@ class BreachRules(Rules):
         # infrastructure had been hit") is not who struck
         passive = _PASSIVE.search(s.window_before(anchor, 2))
         agents = [p for p in s.parties if p.role == "agent" and p.start < anchor and not passive]
-        relative = _RELATIVE.search(s.low, 0, anchor)
+        # "which" or "who" is in every match, within the words it allows before the attack
+        relative = (
+            _RELATIVE.search(s.low, max(0, anchor - 80), anchor)
+            if "which" in s.low or "who" in s.low
+            else None
+        )
         if relative:
             before = [p for p in s.parties if p.end <= relative.start()]
             if (
