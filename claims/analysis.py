@@ -526,6 +526,7 @@ def analyse(lex: Lexicon, text: str, offset: int) -> Sentence:
         ]
     sentence.clauses = _clauses(low, sentence.tokens)
     senses = [m.span() for m in sentence.find(lex.not_attack)]
+    cancels = any(w in low for w in _CANCELLED_WORDS)  # most sentences: no regex to run
     sentence.attacks = [
         (m.start(), m.end())
         for m in sentence.find(lex.attack)
@@ -533,10 +534,17 @@ def analyse(lex: Lexicon, text: str, offset: int) -> Sentence:
         and not blocked(lex, sentence, m.start())
         and not lex.halt_after.match(low[m.end() :].lstrip(" -"))
         and not _MAYBE_AFTER.match(low, m.end())
+        and not (cancels and _CANCELLED.match(low, m.end()))
     ]
     return sentence
 
 
+# "strikes on energy infrastructure planned for the night were called off": none took place
+_CANCELLED_WORDS = ("called off", "cancel", "abort", "scrapped", "postponed")
+_CANCELLED = re.compile(
+    r"[^,;.]{0,60}?\b(?:were|was|had been|has been|have been) (?:called off|cancell?ed|aborted|"
+    r"scrapped|postponed)\b"
+)
 # "attacks on Russian refineries could resume": what may happen has not happened ("may have
 # hit" is an event told with doubt); "attacks on refineries stopped after March 18" tell of
 # none since

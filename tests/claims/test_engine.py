@@ -313,6 +313,12 @@ BREACHES = [
 ]
 
 NOT_BREACHES = [
+    # called off: none took place
+    (
+        "After the order was received, strikes on energy infrastructure planned for the night "
+        "were called off, the Russian Defence Ministry said.",
+        "2025-03-19T07:00:00Z",
+    ),
     # "not a single facility hit", an intent, long ago, or since the pause expired
     (
         "Not a single Ukrainian energy facility was hit this week, the MoD said.",
