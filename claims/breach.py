@@ -59,8 +59,8 @@ _DURING = Cued(
 )
 # "hours after Putin's pledge": the night after the deal, whenever it was reported
 _HOURS_AFTER_DEAL = re.compile(
-    r"\bhours (?:after|since) (?:the |a |putin'?s |trump'?s |their |his )?(?:[\w-]+ )?(?:phone )?(?:call|pledge|"
-    r"agreement|deal|announcement|promise|order|talks|conversation)\b"
+    r"\bhours (?:after|since) (?:the |a |putin'?s |trump'?s |their |his )?(?:[\w-]+ )?(?:phone )?"
+    r"(?:call|pledge|agreement|deal|announcement|promise|order|talks|conversation)\b"
 )
 # "A drone damaged a DTEK substation..., the company said": the operator reports
 # "Rosseti Centre: ..." heads its own report ("...: Gazprom distributor" ends one)
@@ -88,7 +88,8 @@ _IT = re.compile(r" it\b")
 # "the Kyiv regime, which he said had repeatedly attacked": a relative clause's subject is the
 # name before it (not a passive: "a depot, which was hit")
 _RELATIVE = re.compile(
-    r"[\"'\u201d\u2019]?,\s+(?:which|who)\s+(?:(?!(?:was|were|been|being|is|are)\s)[\w'\u2019-]+\s+){0,4}$"
+    r"[\"'\u201d\u2019]?,\s+(?:which|who)\s+"
+    r"(?:(?!(?:was|were|been|being|is|are)\s)[\w'\u2019-]+\s+){0,4}$"
 )
 _CONDITIONAL = re.compile(rf"\b(if|unless|whether|could|would|might|{MAY}|should|likely)\b")
 # "Russia observes the moratorium, Kyiv does not": the promise, then who did not keep it

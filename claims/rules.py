@@ -42,7 +42,8 @@ _RECENT = Cued(
 )
 _AND = re.compile(r"\s*(?:,|and|&|as well as|, and)\s*")
 FULL_TRUCE = Cued(
-    r"\b(full|complete|comprehensive|general|total|unconditional|broader|wider|overall|blanket|all-out|nationwide)\b[\w ,-]{0,20}"
+    r"\b(full|complete|comprehensive|general|total|unconditional|broader|wider|overall|blanket|"
+    r"all-out|nationwide)\b[\w ,-]{0,20}"
     r"\b(ceasefire|cease-fire|truce)\b"
 )
 # the full ceasefire as where the deal leads, not what was agreed or refused: "a first step
