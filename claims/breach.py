@@ -85,6 +85,7 @@ _NEAR = re.compile(
 # "energy infrastructure had been hit": the attack's subject is what was hit
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are)(?: [\w-]+ly)?$")
 _IT = re.compile(r" it\b")
+_ITS = re.compile(r"\b(?:its|their|our)\b")
 # "the Kyiv regime, which he said had repeatedly attacked": a relative clause's subject is the
 # name before it (not a passive: "a depot, which was hit")
 _RELATIVE = re.compile(
@@ -378,11 +379,25 @@ class BreachRules(Rules):
             return (s.clause(start) != clause, start < anchor, abs(start - anchor))
 
         places = sorted(s.places, key=lambda p: nearness(p.start))
-        if places:
+        if places and s.clause(places[0].start) == clause:
             return places[0].place.side, places[0].place
         owners = sorted(
             (p for p in s.parties if p.role == "owner"), key=lambda p: nearness(p.start)
         )
+        if owners and s.clause(owners[0].start) == clause:
+            return self.territory_of_party[owners[0].party] or None, None
+        # "Kyiv counted 30 Russian attacks on its power plants; Moscow listed...": "its" is the
+        # side that speaks or acts in the attack's clause ("our", the side that speaks), before
+        # another clause's ground
+        start, end = s.clauses[clause]
+        its = _ITS.search(s.low, anchor, min(end, anchor + 40))
+        if its:
+            roles = ("speaker",) if its.group() == "our" else ("speaker", "agent")
+            sides = [p.party for p in s.parties if start <= p.start < anchor and p.role in roles]
+            if sides:
+                return self.territory_of_party[sides[0]] or None, None
+        if places:
+            return places[0].place.side, places[0].place
         if owners:
             return self.territory_of_party[owners[0].party] or None, None
         for party_id, operators in self.lex.operators.items():

@@ -296,6 +296,14 @@ BREACHES = [
         "2025-04-10T12:00:00Z",
         {"energy-halt": ("breach", True)},
     ),
+    # each clause its own ground: "its" is Kyiv's, not the Sudzha named in the next clause
+    (
+        "Kyiv counted about 30 Russian attacks on its power and gas facilities during the "
+        "moratorium; Moscow listed more than 100 Ukrainian attacks, among them the Sudzha gas "
+        "metering station.",
+        "2025-04-10T12:00:00Z",
+        {"energy-halt": ("breach", True), "ukraine-reciprocity": ("breach", True)},
+    ),
     # a look back: "throughout it" is the deal's own month
     (
         "Putin said Russia had honoured the spring moratorium on energy strikes while Ukraine had "
