@@ -370,9 +370,10 @@ class BreachRules(Rules):
         return self.lex.territory_of.get(side)
 
     def _target_side(self, s: Sentence, anchor: int) -> tuple[str | None, Any]:
-        """Whose ground was hit: the place, else the owner ("Russian energy sites") nearest
-        the attack, in its own clause first and after it ("hit ... in Kherson") before before;
-        else the side whose energy company is named ("Sumyoblenergo: drone damages power line")."""
+        """Whose ground was hit: a place, else an owner ("Russian energy sites"), in the
+        attack's own clause (after it, "hit ... in Kherson", before before); else the side that
+        "its" names there; else the nearest place or owner of another clause; else the side
+        whose energy company is named ("Sumyoblenergo: drone damages power line")."""
         clause = s.clause(anchor)
 
         def nearness(start: int) -> tuple[bool, bool, int]:
